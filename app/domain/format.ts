@@ -1,0 +1,20 @@
+const integer = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
+const longDate = new Intl.DateTimeFormat("fr-FR", {
+  dateStyle: "long",
+  timeZone: "UTC",
+});
+
+/** 523109 -> "523 109" (narrow no-break space, as French typography wants). */
+export function formatInteger(value: number): string {
+  return integer.format(value);
+}
+
+/** "2026-11-27" (a calendar date, no time zone) -> "27 novembre 2026". */
+export function formatCalendarDate(isoDate: string): string {
+  return longDate.format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+/** "1 membre", "31 membres". */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatInteger(count)} ${count > 1 ? pluralForm : singular}`;
+}

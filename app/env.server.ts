@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyAsUnset, z.enum(["development", "production", "test"]).default("production")),
+  APP_MODE: z.preprocess(emptyAsUnset, z.enum(["demo", "production"]).default("production")),
+  HOST: z.preprocess(emptyAsUnset, z.string().default("0.0.0.0")),
+  PORT: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(65535).default(3000)),
+  DATABASE_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .url({
+        protocol: /^postgres(ql)?$/,
+        error: "must be a postgres:// or postgresql:// URL",
+      })
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(200).default(10)),
+  DATA_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/pglite")),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class InvalidEnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "InvalidEnvError";
+  }
+}
+
+/** Parses the environment; every problem names its variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  throw new InvalidEnvError(
+    result.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}: ${issue.message} (got ${JSON.stringify(source[name])})`;
+    }),
+  );
+}
+
+/** For command-line entry points: a bad value stops the process with a clear message. */
+export function loadEnvOrExit(source: Record<string, string | undefined> = process.env): Env {
+  try {
+    return parseEnv(source);
+  } catch (error) {
+    if (!(error instanceof InvalidEnvError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

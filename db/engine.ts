@@ -1,0 +1,114 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import { PostgresJSDialect } from "kysely-postgres-js";
+import postgres from "postgres";
+import { acquireDataDirLock } from "./data-dir-lock.ts";
+import { APP_ROLE } from "./request-context.ts";
+import type { DB } from "./schema.ts";
+
+export type Engine = "pglite" | "postgres";
+
+/**
+ * One database, two connections to it:
+ * - `owner` runs migrations and maintenance commands (territory import, demo seed);
+ * - `app` serves requests, and only ever through `withRequestContext`, which
+ *   switches to the non-owner role `coop_app` so that row-level security applies.
+ * On PGlite both are the same single connection.
+ */
+export interface Database {
+  engine: Engine;
+  owner: Kysely<DB>;
+  app: Kysely<DB>;
+  close(): Promise<void>;
+}
+
+export type DatabaseLocation =
+  | { engine: "postgres"; url: string; poolSize?: number }
+  | { engine: "pglite"; dataDir: string }
+  | { engine: "pglite"; memory: true; loadDataDir?: Blob | File };
+
+// Both engines return the same JavaScript types: dates as 'YYYY-MM-DD' strings,
+// 64-bit integers (counts) as numbers.
+const DATE_OID = 1082;
+const INT8_OID = 20;
+
+export async function openDatabase(location: DatabaseLocation): Promise<Database> {
+  if (location.engine === "postgres") return openPostgres(location.url, location.poolSize ?? 10);
+  return openPglite(location);
+}
+
+function openPostgres(url: string, poolSize: number): Database {
+  const types = {
+    date: {
+      to: DATE_OID,
+      from: [DATE_OID],
+      serialize: (value: string) => value,
+      parse: (value: string) => value,
+    },
+    bigint: {
+      to: INT8_OID,
+      from: [INT8_OID],
+      serialize: (value: number) => String(value),
+      parse: Number,
+    },
+  };
+  const ownerSql = postgres(url, { max: 2, types, onnotice: () => {} });
+  // Every pooled connection starts its session as coop_app; requests also
+  // SET LOCAL ROLE, which is what protects PGlite's single connection.
+  const appSql = postgres(url, {
+    max: poolSize,
+    types,
+    onnotice: () => {},
+    connection: { role: APP_ROLE },
+  });
+  const owner = new Kysely<DB>({
+    dialect: new PostgresJSDialect({ postgres: ownerSql }),
+  });
+  const app = new Kysely<DB>({
+    dialect: new PostgresJSDialect({ postgres: appSql }),
+  });
+  return {
+    engine: "postgres",
+    owner,
+    app,
+    async close() {
+      await Promise.all([app.destroy(), owner.destroy()]);
+    },
+  };
+}
+
+async function openPglite(location: Extract<DatabaseLocation, { engine: "pglite" }>): Promise<Database> {
+  const parsers = { [DATE_OID]: (value: string) => value, [INT8_OID]: Number };
+  let releaseLock = () => {};
+  let client: PGlite;
+  if ("memory" in location) {
+    client = await PGlite.create({
+      parsers,
+      loadDataDir: location.loadDataDir,
+    });
+  } else {
+    const dataDir = resolve(location.dataDir);
+    mkdirSync(dirname(dataDir), { recursive: true });
+    releaseLock = acquireDataDirLock(dataDir);
+    try {
+      client = await PGlite.create(dataDir, { parsers });
+    } catch (error) {
+      releaseLock();
+      throw error;
+    }
+  }
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  return {
+    engine: "pglite",
+    owner: db,
+    app: db,
+    async close() {
+      await db.destroy();
+      if (!client.closed) await client.close();
+      releaseLock();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB, MembershipRole } from "./schema.ts";
+
+/** The role requests run as: neither superuser, nor BYPASSRLS, nor owner of any table. */
+export const APP_ROLE = "coop_app";
+
+/** Who is asking, set per transaction for row-level security. */
+export interface RequestContext {
+  userId: string | null;
+  cooperativeId: string | null;
+  organisationId: string | null;
+  role: MembershipRole | null;
+}
+
+export const ANONYMOUS: RequestContext = {
+  userId: null,
+  cooperativeId: null,
+  organisationId: null,
+  role: null,
+};
+
+export type Scoped<T> = (trx: Transaction<DB>) => Promise<T>;
+
+/**
+ * Runs `work` in one transaction as the non-owner role coop_app, with the
+ * request context set locally: it reverts when the transaction ends, so the
+ * next user of a pooled connection starts with no context.
+ */
+export function withRequestContext<T>(app: Kysely<DB>, context: RequestContext, work: Scoped<T>): Promise<T> {
+  return app.transaction().execute(async (trx) => {
+    await sql.raw(`SET LOCAL ROLE ${APP_ROLE}`).execute(trx);
+    await sql`
+      SELECT set_config('app.user_id', ${context.userId ?? ""}, true),
+             set_config('app.cooperative_id', ${context.cooperativeId ?? ""}, true),
+             set_config('app.organisation_id', ${context.organisationId ?? ""}, true),
+             set_config('app.role', ${context.role ?? ""}, true)
+    `.execute(trx);
+    return work(trx);
+  });
+}
