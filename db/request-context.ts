@@ -28,13 +28,18 @@ export type Scoped<T> = (trx: Transaction<DB>) => Promise<T>;
  */
 export function withRequestContext<T>(app: Kysely<DB>, context: RequestContext, work: Scoped<T>): Promise<T> {
   return app.transaction().execute(async (trx) => {
-    await sql.raw(`SET LOCAL ROLE ${APP_ROLE}`).execute(trx);
-    await sql`
-      SELECT set_config('app.user_id', ${context.userId ?? ""}, true),
-             set_config('app.cooperative_id', ${context.cooperativeId ?? ""}, true),
-             set_config('app.organisation_id', ${context.organisationId ?? ""}, true),
-             set_config('app.role', ${context.role ?? ""}, true)
-    `.execute(trx);
+    await applyRequestContext(trx, context);
     return work(trx);
   });
+}
+
+/** Switches the current transaction to coop_app with the given context, until it ends. */
+export async function applyRequestContext(trx: Transaction<DB>, context: RequestContext): Promise<void> {
+  await sql.raw(`SET LOCAL ROLE ${APP_ROLE}`).execute(trx);
+  await sql`
+    SELECT set_config('app.user_id', ${context.userId ?? ""}, true),
+           set_config('app.cooperative_id', ${context.cooperativeId ?? ""}, true),
+           set_config('app.organisation_id', ${context.organisationId ?? ""}, true),
+           set_config('app.role', ${context.role ?? ""}, true)
+  `.execute(trx);
 }

@@ -1,0 +1,187 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, testEngine } from "../test/database.ts";
+import { seedTenant, showsTenant, TENANT_TABLE_SPECS, type Tenant } from "../test/tenants.ts";
+import type { Database } from "./engine.ts";
+import { ANONYMOUS, applyRequestContext, withRequestContext } from "./request-context.ts";
+import type { DB } from "./schema.ts";
+
+class Rollback extends Error {}
+
+interface Outcome {
+  /** Rows the statement returned, or null when PostgreSQL refused it. */
+  rows: unknown[] | null;
+  errorCode: string | null;
+}
+
+/**
+ * Runs `statement` in the attacker's request context (as coop_app), then lets
+ * `inspect` look at the result as the owner, and rolls everything back so the
+ * fixture stays intact for the next attack.
+ */
+async function attack(
+  owner: Kysely<DB>,
+  attacker: Tenant,
+  statement: (trx: Transaction<DB>) => Promise<unknown[]>,
+  inspect: (trx: Transaction<DB>, outcome: Outcome) => Promise<void> = async () => {},
+): Promise<Outcome> {
+  let outcome: Outcome = { rows: null, errorCode: null };
+  try {
+    await owner.transaction().execute(async (trx) => {
+      await applyRequestContext(trx, attacker.context);
+      await sql`SAVEPOINT attack`.execute(trx);
+      try {
+        outcome = { rows: await statement(trx), errorCode: null };
+      } catch (error) {
+        await sql`ROLLBACK TO SAVEPOINT attack`.execute(trx);
+        outcome = { rows: null, errorCode: (error as { code?: string }).code ?? String(error) };
+      }
+      await inspect(trx, outcome);
+      throw new Rollback();
+    });
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  return outcome;
+}
+
+const REFUSED = "42501"; // insufficient_privilege: also what a row-level security violation raises
+
+describe(`tenant isolation enforced by PostgreSQL (${testEngine})`, () => {
+  let database: Database;
+  let a: Tenant;
+  let b: Tenant;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ poolSize: 1 });
+    a = await seedTenant(database.owner, "A", "213400");
+    b = await seedTenant(database.owner, "B", "215700");
+  });
+  afterAll(() => database.close());
+
+  const pairs = () =>
+    [
+      [a, b],
+      [b, a],
+    ] as const;
+
+  for (const [table, spec] of Object.entries(TENANT_TABLE_SPECS)) {
+    describe(table, () => {
+      it(
+        spec.readableByAll
+          ? "SELECT: public reference data, readable by every tenant and without context"
+          : "SELECT: a tenant sees its own rows and none of the other's",
+        async () => {
+          for (const [attacker, victim] of pairs()) {
+            const rows = await withRequestContext(database.app, attacker.context, async (trx) => {
+              return (await sql`SELECT * FROM ${sql.table(table)}`.execute(trx)).rows;
+            });
+            expect(showsTenant(rows, attacker)).toBe(true);
+            expect(showsTenant(rows, victim)).toBe(spec.readableByAll === true);
+          }
+          const anonymous = await withRequestContext(database.app, ANONYMOUS, async (trx) => {
+            return (await sql`SELECT * FROM ${sql.table(table)}`.execute(trx)).rows;
+          });
+          expect(anonymous.length > 0).toBe(spec.readableByAll === true);
+        },
+      );
+
+      it("INSERT: a tenant cannot create a row belonging to the other", async () => {
+        for (const [attacker, victim] of pairs()) {
+          const outcome = await attack(
+            database.owner,
+            attacker,
+            async (trx) => [await spec.insertInto(trx, victim)],
+            async (trx, outcome) => {
+              if (!spec.insertedRowStaysInvisible || outcome.errorCode) return;
+              await applyRequestContext(trx, victim.context);
+              const { rows } = await sql`SELECT * FROM ${sql.table(table)}`.execute(trx);
+              expect(JSON.stringify(rows)).not.toContain("intrus");
+            },
+          );
+          if (spec.insertedRowStaysInvisible) expect([null, REFUSED]).toContain(outcome.errorCode);
+          else expect(outcome.errorCode).toBe(REFUSED);
+        }
+      });
+
+      it("UPDATE: a tenant changes none of the other's rows", async () => {
+        for (const [attacker, victim] of pairs()) {
+          const outcome = await attack(database.owner, attacker, async (trx) => {
+            return (await sql`UPDATE ${sql.table(table)} SET id = id RETURNING *`.execute(trx)).rows;
+          });
+          if (outcome.errorCode) expect(outcome.errorCode).toBe(REFUSED);
+          else expect(showsTenant(outcome.rows ?? [], victim)).toBe(false);
+        }
+      });
+
+      it("DELETE: a tenant deletes none of the other's rows", async () => {
+        for (const [attacker, victim] of pairs()) {
+          let victimRowsBefore = "";
+          const outcome = await attack(
+            database.owner,
+            attacker,
+            async (trx) => {
+              await sql`RESET ROLE`.execute(trx);
+              victimRowsBefore = JSON.stringify((await sql`SELECT * FROM ${sql.table(table)}`.execute(trx)).rows);
+              await applyRequestContext(trx, attacker.context);
+              return (await sql`DELETE FROM ${sql.table(table)} RETURNING *`.execute(trx)).rows;
+            },
+            async (trx) => {
+              await sql`RESET ROLE`.execute(trx);
+              const after = (await sql`SELECT * FROM ${sql.table(table)}`.execute(trx)).rows;
+              const victimRowsAfter = after.filter((row) => showsTenant([row], victim));
+              expect(victimRowsAfter.length).toBeGreaterThan(0);
+              for (const row of victimRowsAfter) expect(victimRowsBefore).toContain(JSON.stringify(row));
+            },
+          );
+          if (outcome.errorCode) expect(outcome.errorCode).toBe(REFUSED);
+          else expect(showsTenant(outcome.rows ?? [], victim)).toBe(false);
+        }
+      });
+    });
+  }
+
+  it("a tenant's context is gone for the next transaction on the same pooled connection", async () => {
+    const seenByA = await withRequestContext(database.app, a.context, (trx) =>
+      trx.selectFrom("memberships").selectAll().execute(),
+    );
+    expect(seenByA.length).toBe(2);
+    await expect(
+      withRequestContext(database.app, a.context, async () => {
+        throw new Error("request failed");
+      }),
+    ).rejects.toThrow("request failed");
+
+    const seenWithoutContext = await withRequestContext(database.app, ANONYMOUS, async (trx) => ({
+      memberships: await trx.selectFrom("memberships").selectAll().execute(),
+      users: await trx.selectFrom("users").selectAll().execute(),
+      settings: (
+        await sql<{ cooperative: string }>`SELECT current_setting('app.cooperative_id', true) AS cooperative`.execute(
+          trx,
+        )
+      ).rows,
+    }));
+    expect(seenWithoutContext.memberships).toEqual([]);
+    expect(seenWithoutContext.users).toEqual([]);
+    // The setting reverts to '' (not NULL) after a SET LOCAL: '' must mean "no context".
+    expect(seenWithoutContext.settings[0]?.cooperative ?? "").toBe("");
+
+    if (testEngine === "postgres") {
+      // A server's pooled sessions start as coop_app: even a query outside any
+      // request transaction sees nothing. (PGlite's one connection is shared with
+      // the owner; there, only withRequestContext switches roles.)
+      expect(await database.app.selectFrom("memberships").selectAll().execute()).toEqual([]);
+    }
+  });
+
+  it("requests run as coop_app, which is neither superuser, nor BYPASSRLS, nor owner", async () => {
+    const role = await withRequestContext(database.app, a.context, async (trx) => {
+      const { rows } = await sql<{ current_user: string; rolsuper: boolean; rolbypassrls: boolean; owned: number }>`
+        SELECT current_user, r.rolsuper, r.rolbypassrls,
+               (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid)::int AS owned
+        FROM pg_roles r WHERE r.rolname = current_user`.execute(trx);
+      return rows[0];
+    });
+    expect(role).toEqual({ current_user: "coop_app", rolsuper: false, rolbypassrls: false, owned: 0 });
+  });
+});

@@ -1,0 +1,35 @@
+import { sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestDatabase, testEngine } from "../test/database.ts";
+import type { Database } from "./engine.ts";
+import { migrateToLatest } from "./migrate.ts";
+
+describe(`migrations (${testEngine})`, () => {
+  let database: Database | undefined;
+  afterEach(() => database?.close());
+
+  it("apply on an empty database, then find nothing left to do", async () => {
+    database = await createTestDatabase({ migrated: false });
+    const applied = await migrateToLatest(database.owner);
+    expect(applied).toContain("2026-11-27T1200_foundation");
+    expect(await migrateToLatest(database.owner)).toEqual([]);
+
+    const { rows } = await sql<{ table_name: string }>`
+      SELECT table_name FROM information_schema.tables
+      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'kysely_%'
+      ORDER BY table_name`.execute(database.owner);
+    expect(rows.map((row) => row.table_name)).toEqual([
+      "cooperatives",
+      "memberships",
+      "organisations",
+      "population_figures",
+      "users",
+    ]);
+  });
+
+  it("run on PostgreSQL 17", async () => {
+    database = await createTestDatabase();
+    const { rows } = await sql<{ server_version: string }>`SHOW server_version`.execute(database.owner);
+    expect(rows[0]?.server_version).toMatch(/^17\./);
+  });
+});

@@ -1,0 +1,18 @@
+/**
+ * The one list of tables that are not keyed on the request context, each with
+ * its reason. The catalog test fails on any other table without forced
+ * row-level security and policies.
+ */
+
+/** Readable by everyone, even without context; written only by their cooperative's operator admins. */
+export const PUBLIC_REFERENCE_TABLES: Record<string, string> = {
+  cooperatives: "public reference data: which cooperatives exist, their operator EPCI and SIREN",
+  organisations: "public reference data: member bodies with SIREN / INSEE code, listed on every cooperative page",
+  population_figures: "public reference data: INSEE legal populations, with year and source",
+};
+
+/** No row-level security at all: the app role has no privilege on them. */
+export const TABLES_WITHOUT_RLS: Record<string, string> = {
+  kysely_migration: "migration bookkeeping, used by the owner only",
+  kysely_migration_lock: "migration bookkeeping, used by the owner only",
+};

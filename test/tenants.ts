@@ -1,0 +1,194 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { RequestContext } from "../db/request-context.ts";
+import type { DB } from "../db/schema.ts";
+
+/** A SIREN with a valid Luhn check digit, from its first eight digits. */
+export function sirenFrom(prefix: string): string {
+  for (let check = 0; check <= 9; check++) {
+    const candidate = `${prefix}${check}`;
+    let sum = 0;
+    for (let index = 0; index < 9; index++) {
+      let digit = Number(candidate[index]);
+      if (index % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+      sum += digit;
+    }
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error(`no check digit for ${prefix}`);
+}
+
+export interface Tenant {
+  /** A string found in every text this tenant's rows carry. */
+  marker: string;
+  cooperativeId: string;
+  operatorId: string;
+  communeId: string;
+  adminUserId: string;
+  referentUserId: string;
+  /** The most privileged context of the tenant: its operator admin. */
+  context: RequestContext;
+}
+
+/** Seeds one cooperative with two organisations (operator, commune), two users and their memberships. */
+export async function seedTenant(owner: Kysely<DB>, name: "A" | "B", sirenPrefix: string): Promise<Tenant> {
+  const marker = `MARKER-${name}-${sirenPrefix}`;
+  return owner.transaction().execute(async (trx) => {
+    const cooperative = await trx
+      .insertInto("cooperatives")
+      .values({
+        siren: sirenFrom(`${sirenPrefix}00`),
+        epci_name: `${marker} EPCI`,
+        display_name: `${marker} coopérative`,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const [operator, commune] = await trx
+      .insertInto("organisations")
+      .values([
+        {
+          cooperative_id: cooperative.id,
+          kind: "epci",
+          is_operator: true,
+          siren: sirenFrom(`${sirenPrefix}00`),
+          name: `${marker} opérateur`,
+        },
+        {
+          cooperative_id: cooperative.id,
+          kind: "commune",
+          siren: sirenFrom(`${sirenPrefix}11`),
+          insee_code: `${sirenPrefix.slice(0, 2)}001`,
+          name: `${marker} commune`,
+        },
+      ])
+      .returning("id")
+      .execute();
+    if (!operator || !commune) throw new Error("fixture organisations not created");
+    await trx
+      .insertInto("population_figures")
+      .values(
+        [operator, commune].map((organisation) => ({
+          organisation_id: organisation.id,
+          cooperative_id: cooperative.id,
+          year: 2026,
+          basis: "total" as const,
+          population: 1000,
+          source: `${marker} source`,
+        })),
+      )
+      .execute();
+    const [admin, referent] = await trx
+      .insertInto("users")
+      .values([
+        { email: `admin-${name.toLowerCase()}@${sirenPrefix}.test`, display_name: `${marker} admin` },
+        { email: `referent-${name.toLowerCase()}@${sirenPrefix}.test`, display_name: `${marker} referent` },
+      ])
+      .returning("id")
+      .execute();
+    if (!admin || !referent) throw new Error("fixture users not created");
+    await trx
+      .insertInto("memberships")
+      .values([
+        { user_id: admin.id, organisation_id: operator.id, cooperative_id: cooperative.id, role: "operator_admin" },
+        { user_id: referent.id, organisation_id: commune.id, cooperative_id: cooperative.id, role: "referent" },
+      ])
+      .execute();
+    return {
+      marker,
+      cooperativeId: cooperative.id,
+      operatorId: operator.id,
+      communeId: commune.id,
+      adminUserId: admin.id,
+      referentUserId: referent.id,
+      context: {
+        userId: admin.id,
+        cooperativeId: cooperative.id,
+        organisationId: operator.id,
+        role: "operator_admin",
+      },
+    };
+  });
+}
+
+/**
+ * How the isolation suite attacks each table holding tenant data. Every table
+ * with row-level security must be listed here (the catalog test checks).
+ */
+export interface TableSpec {
+  /** Readable by all (public reference data): only writes are isolated. */
+  readableByAll?: boolean;
+  /** Tries to insert a row belonging to `victim`, from the attacker's context. */
+  insertInto(trx: Transaction<DB>, victim: Tenant): Promise<unknown>;
+  /** For rows that belong to nobody in particular (users): the victim must not see them. */
+  insertedRowStaysInvisible?: boolean;
+}
+
+export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
+  cooperatives: {
+    readableByAll: true,
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("cooperatives")
+        .values({ siren: sirenFrom("99999900"), epci_name: `${victim.marker} x`, display_name: `${victim.marker} x` })
+        .execute(),
+  },
+  organisations: {
+    readableByAll: true,
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("organisations")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          kind: "other",
+          siren: sirenFrom("99999911"),
+          name: `${victim.marker} intrus`,
+        })
+        .execute(),
+  },
+  population_figures: {
+    readableByAll: true,
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("population_figures")
+        .values({
+          organisation_id: victim.communeId,
+          cooperative_id: victim.cooperativeId,
+          year: 2030,
+          basis: "municipal",
+          population: 1,
+          source: `${victim.marker} intrus`,
+        })
+        .execute(),
+  },
+  users: {
+    insertedRowStaysInvisible: true,
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("users")
+        .values({ email: "intrus@example.test", display_name: `${victim.marker} intrus` })
+        .execute(),
+  },
+  memberships: {
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("memberships")
+        .values({
+          user_id: victim.referentUserId,
+          organisation_id: victim.operatorId,
+          cooperative_id: victim.cooperativeId,
+          role: "viewer",
+        })
+        .execute(),
+  },
+};
+
+/** Whether rows (as returned by a query) show anything of the tenant. */
+export function showsTenant(rows: unknown[], tenant: Tenant): boolean {
+  const text = JSON.stringify(rows);
+  return text.includes(tenant.marker) || text.includes(tenant.cooperativeId);
+}
+
+/** All rows of a table as JSON text, to look for markers. */
+export async function tableText(trx: Transaction<DB> | Kysely<DB>, table: string): Promise<string> {
+  const { rows } = await sql`SELECT * FROM ${sql.table(table)}`.execute(trx);
+  return JSON.stringify(rows);
+}
