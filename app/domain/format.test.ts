@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { formatCalendarDate, formatInteger, plural } from "./format.ts";
+
+describe("French formats", () => {
+  it("groups thousands with a narrow no-break space", () => {
+    expect(formatInteger(523109)).toBe("523\u202f109");
+    expect(formatInteger(81)).toBe("81");
+  });
+
+  it("writes a calendar date in words, whatever the server's time zone", () => {
+    expect(formatCalendarDate("2026-01-01")).toBe("1 janvier 2026");
+    expect(formatCalendarDate("2026-11-27")).toBe("27 novembre 2026");
+  });
+
+  it("agrees nouns with their count", () => {
+    expect(plural(1, "membre")).toBe("1 membre");
+    expect(plural(31, "membre")).toBe("31 membres");
+    expect(plural(0, "membre")).toBe("0 membre");
+  });
+});

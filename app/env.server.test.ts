@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { InvalidEnvError, parseEnv } from "./env.server.ts";
+
+describe("parseEnv", () => {
+  it("gives sensible defaults: production mode, port 3000, embedded database", () => {
+    expect(parseEnv({})).toEqual({
+      NODE_ENV: "production",
+      APP_MODE: "production",
+      HOST: "0.0.0.0",
+      PORT: 3000,
+      DATABASE_URL: undefined,
+      DATABASE_POOL_SIZE: 10,
+      DATA_DIR: ".data/pglite",
+    });
+  });
+
+  it("treats an empty value as unset", () => {
+    expect(parseEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ PORT: 3000, DATABASE_URL: undefined });
+  });
+
+  it("accepts a PostgreSQL URL and a port", () => {
+    expect(parseEnv({ DATABASE_URL: "postgres://app:secret@db:5432/portal", PORT: "8080" })).toMatchObject({
+      DATABASE_URL: "postgres://app:secret@db:5432/portal",
+      PORT: 8080,
+    });
+  });
+
+  it("names every bad variable with what was given", () => {
+    let error: unknown;
+    try {
+      parseEnv({ PORT: "eighty", DATABASE_URL: "mysql://localhost/db", APP_MODE: "staging" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidEnvError);
+    const problems = (error as InvalidEnvError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems.find((problem) => problem.startsWith("PORT:"))).toContain('"eighty"');
+    expect(problems.find((problem) => problem.startsWith("DATABASE_URL:"))).toContain("postgres://");
+    expect(problems.find((problem) => problem.startsWith("APP_MODE:"))).toContain('"staging"');
+  });
+});

@@ -1,0 +1,70 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    portalUrl: string;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Serves the portal as the README's run command does (production build,
+ * embedded database, demo data) on a free port and a fresh data directory.
+ */
+export default async function setup(project: TestProject) {
+  const port = await freePort();
+  const dataRoot = mkdtempSync(path.join(tmpdir(), "portal-e2e-"));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATA_DIR: path.join(dataRoot, "pglite"),
+    APP_MODE: "demo",
+    NODE_ENV: "production",
+  };
+  delete env.DATABASE_URL;
+  const server: ChildProcess = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/start.ts"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The portal did not start in time:\n${output}`)), 240_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Portal ready")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    server.stdout?.on("data", onData);
+    server.stderr?.on("data", onData);
+    server.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The portal exited with code ${code}:\n${output}`));
+    });
+  });
+  project.provide("portalUrl", `http://127.0.0.1:${port}`);
+
+  return async () => {
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    server.kill("SIGTERM");
+    await exited;
+    rmSync(dataRoot, { recursive: true, force: true });
+  };
+}
