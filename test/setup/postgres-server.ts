@@ -36,11 +36,13 @@ export default async function setup(project: TestProject) {
   let stopServer = async () => {};
   if (!adminUrl) {
     const port = await freePort();
-    // The server runs as the postgres user when we are root: it creates the directory itself.
-    const parent = mkdtempSync(path.join(tmpdir(), "portal-test-pg-"));
-    rmSync(parent, { recursive: true });
+    // As root, the server runs as the postgres user (created if missing), which
+    // must own its data directory: a fresh path directly under the temp dir.
+    const databaseDir = mkdtempSync(path.join(tmpdir(), "portal-test-pg-"));
+    rmSync(databaseDir, { recursive: true });
     const server = new EmbeddedPostgres({
-      databaseDir: parent,
+      databaseDir,
+      createPostgresUser: process.getuid?.() === 0,
       port,
       user: "postgres",
       password: "postgres",
