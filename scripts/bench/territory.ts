@@ -1,19 +1,17 @@
-import { ANONYMOUS, withRequestContext } from "../../db/request-context.ts";
-import { openDatabase } from "../../db/engine.ts";
-import { migrateToLatest } from "../../db/migrate.ts";
-import { importTerritories } from "../../db/territory/import.ts";
-import { loadTerritoryReference } from "../../db/territory/reference.ts";
 import { findCooperativeBySiren } from "../../app/queries/cooperatives.server.ts";
 import { listMembers } from "../../app/queries/organisations.server.ts";
+import { openDatabase } from "../../db/engine.ts";
+import { migrateToLatest } from "../../db/migrate.ts";
+import { ANONYMOUS, withRequestContext } from "../../db/request-context.ts";
+import { importTerritories } from "../../db/territory/import.ts";
+import { loadTerritoryReference } from "../../db/territory/reference.ts";
 
 // Benchmark: the whole of France (every EPCI) imported into a fresh embedded
 // database, then the member-list query a cooperative page runs. Prints figures;
 // set DATABASE_URL to measure a PostgreSQL server instead (it must be empty).
 
 const database = await openDatabase(
-  process.env.DATABASE_URL
-    ? { engine: "postgres", url: process.env.DATABASE_URL }
-    : { engine: "pglite", memory: true },
+  process.env.DATABASE_URL ? { engine: "postgres", url: process.env.DATABASE_URL } : { engine: "pglite", memory: true },
 );
 await migrateToLatest(database.owner);
 const reference = loadTerritoryReference();
