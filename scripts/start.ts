@@ -9,6 +9,7 @@ import { type Database, openDatabase } from "../db/engine.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { seedDemo } from "../db/seed/demo.ts";
 import { buildIfStale } from "./build-if-stale.ts";
+import { databaseLocation } from "./with-database.ts";
 
 // `npm start` is the demo: embedded database, four metropolises, demo accounts.
 process.env.APP_MODE ??= "demo";
@@ -22,15 +23,7 @@ async function main() {
 
   let database: Database;
   try {
-    database = await openDatabase(
-      env.DATABASE_URL
-        ? {
-            engine: "postgres",
-            url: env.DATABASE_URL,
-            poolSize: env.DATABASE_POOL_SIZE,
-          }
-        : { engine: "pglite", dataDir: path.resolve(root, env.DATA_DIR) },
-    );
+    database = await openDatabase(databaseLocation(env, root));
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       console.error(error.message);

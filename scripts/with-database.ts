@@ -1,7 +1,14 @@
 import path from "node:path";
 import type { Env } from "../app/env.server.ts";
 import { DataDirLockedError } from "../db/data-dir-lock.ts";
-import { type Database, openDatabase } from "../db/engine.ts";
+import { type Database, type DatabaseLocation, openDatabase } from "../db/engine.ts";
+
+/** Where the configured database is: DATABASE_URL's server, or PGlite in DATA_DIR. */
+export function databaseLocation(env: Env, root = process.cwd()): DatabaseLocation {
+  return env.DATABASE_URL
+    ? { engine: "postgres", url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+    : { engine: "pglite", dataDir: path.resolve(root, env.DATA_DIR) };
+}
 
 /**
  * Opens the configured database for a command, runs `work`, closes it.
@@ -11,11 +18,7 @@ export async function withDatabase(env: Env, work: (database: Database) => Promi
   let database: Database | undefined;
   let failed = false;
   try {
-    database = await openDatabase(
-      env.DATABASE_URL
-        ? { engine: "postgres", url: env.DATABASE_URL, poolSize: 2 }
-        : { engine: "pglite", dataDir: path.resolve(env.DATA_DIR) },
-    );
+    database = await openDatabase(databaseLocation(env));
     await work(database);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
