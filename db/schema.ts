@@ -27,6 +27,7 @@ export interface OrganisationsTable {
   name: string;
   search_name: ColumnType<string, never, never>;
   inactive_since: ColumnType<string | null, string | null | undefined, string | null>;
+  territory_member: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

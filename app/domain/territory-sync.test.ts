@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ExistingCommune, isEmptyPlan, planTerritorySync, type ReferenceMember } from "./territory-sync.ts";
+import { type ExistingMember, isEmptyPlan, planTerritorySync, type ReferenceMember } from "./territory-sync.ts";
 
 const member = (siren: string, name: string, inseeCode = `34${siren.slice(-3)}`): ReferenceMember => ({
   siren,
@@ -8,12 +8,18 @@ const member = (siren: string, name: string, inseeCode = `34${siren.slice(-3)}`)
   populationTotal: 100,
   populationMunicipal: 90,
 });
-const existing = (siren: string, name: string, inactiveSince: string | null = null): ExistingCommune => ({
+const existing = (
+  siren: string,
+  name: string,
+  inactiveSince: string | null = null,
+  territoryMember = true,
+): ExistingMember => ({
   id: `id-${siren}`,
   siren,
   name,
   inseeCode: `34${siren.slice(-3)}`,
   inactiveSince,
+  territoryMember,
 });
 
 describe("planTerritorySync", () => {
@@ -33,16 +39,36 @@ describe("planTerritorySync", () => {
       [existing("213400001", "Ancien nom"), existing("213400002", "B", "2025-01-01"), existing("213400003", "C")],
       [member("213400001", "Nouveau nom"), member("213400002", "B")],
     );
-    expect(plan.renamed).toEqual([
-      { id: "id-213400001", siren: "213400001", from: "Ancien nom", to: "Nouveau nom", inseeCode: "34001" },
+    expect(plan.updated).toEqual([
+      {
+        id: "id-213400001",
+        siren: "213400001",
+        name: "Nouveau nom",
+        previousName: "Ancien nom",
+        previousInseeCode: "34001",
+        inseeCode: "34001",
+      },
     ]);
     expect(plan.reactivated).toEqual([{ id: "id-213400002", siren: "213400002", name: "B" }]);
     expect(plan.deactivated).toEqual([{ id: "id-213400003", siren: "213400003", name: "C" }]);
     expect(plan.added).toEqual([]);
   });
 
+  it("reports a changed INSEE code (a merger keeping the SIREN)", () => {
+    const plan = planTerritorySync([existing("213400001", "A")], [member("213400001", "A", "34999")]);
+    expect(plan.updated).toMatchObject([{ previousInseeCode: "34001", inseeCode: "34999", previousName: "A" }]);
+  });
+
+  it("leaves members added by hand alone, and adopts them once the reference lists them", () => {
+    const partner = existing("213400009", "Commune partenaire", null, false);
+    expect(isEmptyPlan(planTerritorySync([partner], []))).toBe(true);
+    const plan = planTerritorySync([partner], [member("213400009", "Commune partenaire", "34009")]);
+    expect(plan.adopted).toEqual([{ id: "id-213400009", siren: "213400009", name: "Commune partenaire" }]);
+    expect(plan.added).toEqual([]);
+  });
+
   it("leaves an inactive commune that is still unlisted alone", () => {
-    const plan = planTerritorySync([existing("213400003", "C", "2025-01-01")], []);
+    const plan = planTerritorySync([existing("213400003", "C", "2025-01-01", false)], []);
     expect(isEmptyPlan(plan)).toBe(true);
   });
 });

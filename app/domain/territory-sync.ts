@@ -1,4 +1,4 @@
-/** What a territory import changes, computed without I/O. */
+/** What a territory import changes in a cooperative's members, computed without I/O. */
 
 export interface ReferenceMember {
   siren: string;
@@ -8,36 +8,38 @@ export interface ReferenceMember {
   populationMunicipal: number;
 }
 
-export interface ExistingCommune {
+/** An organisation of the cooperative, as the import sees it. */
+export interface ExistingMember {
   id: string;
   siren: string;
   inseeCode: string | null;
   name: string;
   inactiveSince: string | null;
+  /** Listed by the reference data at the last import (not added by hand, like a partner). */
+  territoryMember: boolean;
+}
+
+interface Change {
+  id: string;
+  siren: string;
+  name: string;
 }
 
 export interface TerritorySyncPlan {
   added: ReferenceMember[];
-  renamed: {
-    id: string;
-    siren: string;
-    from: string;
-    to: string;
-    inseeCode: string;
-  }[];
-  reactivated: { id: string; siren: string; name: string }[];
-  deactivated: { id: string; siren: string; name: string }[];
+  /** Name or INSEE code changed (a commune renamed, a merger keeping the SIREN). */
+  updated: (Change & { previousName: string; previousInseeCode: string | null; inseeCode: string })[];
+  /** Known before (added by hand, or listed in an earlier year), listed now. */
+  adopted: Change[];
+  reactivated: Change[];
+  /** Listed at the last import, no longer listed: marked inactive, never deleted. */
+  deactivated: Change[];
 }
 
-export function planTerritorySync(existing: ExistingCommune[], reference: ReferenceMember[]): TerritorySyncPlan {
-  const existingBySiren = new Map(existing.map((commune) => [commune.siren, commune]));
+export function planTerritorySync(existing: ExistingMember[], reference: ReferenceMember[]): TerritorySyncPlan {
+  const existingBySiren = new Map(existing.map((member) => [member.siren, member]));
   const referenceSirens = new Set(reference.map((member) => member.siren));
-  const plan: TerritorySyncPlan = {
-    added: [],
-    renamed: [],
-    reactivated: [],
-    deactivated: [],
-  };
+  const plan: TerritorySyncPlan = { added: [], updated: [], adopted: [], reactivated: [], deactivated: [] };
 
   for (const member of reference) {
     const current = existingBySiren.get(member.siren);
@@ -45,40 +47,28 @@ export function planTerritorySync(existing: ExistingCommune[], reference: Refere
       plan.added.push(member);
       continue;
     }
+    const change = { id: current.id, siren: member.siren, name: member.name };
     if (current.name !== member.name || current.inseeCode !== member.inseeCode) {
-      plan.renamed.push({
-        id: current.id,
-        siren: member.siren,
-        from: current.name,
-        to: member.name,
+      plan.updated.push({
+        ...change,
+        previousName: current.name,
+        previousInseeCode: current.inseeCode,
         inseeCode: member.inseeCode,
       });
     }
-    if (current.inactiveSince !== null) {
-      plan.reactivated.push({
-        id: current.id,
-        siren: current.siren,
-        name: member.name,
-      });
-    }
+    if (!current.territoryMember) plan.adopted.push(change);
+    if (current.inactiveSince !== null) plan.reactivated.push(change);
   }
-  for (const commune of existing) {
-    if (!referenceSirens.has(commune.siren) && commune.inactiveSince === null) {
-      plan.deactivated.push({
-        id: commune.id,
-        siren: commune.siren,
-        name: commune.name,
-      });
+  for (const member of existing) {
+    if (member.territoryMember && member.inactiveSince === null && !referenceSirens.has(member.siren)) {
+      plan.deactivated.push({ id: member.id, siren: member.siren, name: member.name });
     }
   }
   const bySiren = (a: { siren: string }, b: { siren: string }) => a.siren.localeCompare(b.siren);
-  plan.added.sort(bySiren);
-  plan.renamed.sort(bySiren);
-  plan.reactivated.sort(bySiren);
-  plan.deactivated.sort(bySiren);
+  for (const list of Object.values(plan)) list.sort(bySiren);
   return plan;
 }
 
 export function isEmptyPlan(plan: TerritorySyncPlan): boolean {
-  return plan.added.length + plan.renamed.length + plan.reactivated.length + plan.deactivated.length === 0;
+  return Object.values(plan).every((list) => list.length === 0);
 }

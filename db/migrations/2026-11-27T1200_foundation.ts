@@ -68,6 +68,8 @@ const tables = [
      name text NOT NULL CHECK (length(trim(name)) > 0),
      search_name text GENERATED ALWAYS AS (search_key(name)) STORED,
      inactive_since date,
+     -- listed as a member of the operator EPCI by the territory reference data at the last import
+     territory_member boolean NOT NULL DEFAULT false,
      created_at timestamptz NOT NULL DEFAULT now(),
      updated_at timestamptz NOT NULL DEFAULT now(),
      UNIQUE (cooperative_id, siren),
@@ -161,22 +163,33 @@ const rowLevelSecurity = [
   `CREATE POLICY operator_inserts ON population_figures FOR INSERT TO coop_app
      WITH CHECK (cooperative_id = app_cooperative_id() AND app_role() = 'operator_admin')`,
 
+  // Memberships: an operator admin manages those of its cooperative; a referent
+  // those of agents and viewers of its own organisation. Users see their own.
   `GRANT SELECT, INSERT, UPDATE, DELETE ON memberships TO coop_app`,
+  `CREATE FUNCTION app_may_manage_membership(organisation_id uuid, cooperative_id uuid, role membership_role)
+     RETURNS boolean LANGUAGE sql STABLE AS $$
+       SELECT cooperative_id = app_cooperative_id() AND (
+         app_role() = 'operator_admin'
+         OR (app_role() = 'referent' AND organisation_id = app_organisation_id() AND role IN ('agent', 'viewer')))
+     $$`,
   `CREATE POLICY own_or_cooperative ON memberships FOR SELECT TO coop_app
      USING (cooperative_id = app_cooperative_id() OR user_id = app_user_id())`,
-  `CREATE POLICY cooperative_inserts ON memberships FOR INSERT TO coop_app
-     WITH CHECK (cooperative_id = app_cooperative_id())`,
-  `CREATE POLICY cooperative_updates ON memberships FOR UPDATE TO coop_app
-     USING (cooperative_id = app_cooperative_id()) WITH CHECK (cooperative_id = app_cooperative_id())`,
-  `CREATE POLICY cooperative_deletes ON memberships FOR DELETE TO coop_app
-     USING (cooperative_id = app_cooperative_id())`,
+  `CREATE POLICY managers_insert ON memberships FOR INSERT TO coop_app
+     WITH CHECK (app_may_manage_membership(organisation_id, cooperative_id, role))`,
+  `CREATE POLICY managers_update ON memberships FOR UPDATE TO coop_app
+     USING (app_may_manage_membership(organisation_id, cooperative_id, role))
+     WITH CHECK (app_may_manage_membership(organisation_id, cooperative_id, role))`,
+  `CREATE POLICY managers_delete ON memberships FOR DELETE TO coop_app
+     USING (app_may_manage_membership(organisation_id, cooperative_id, role))`,
 
+  // Users: visible to themselves and within the cooperatives they belong to;
+  // created by those who manage memberships; each edits only themself.
   `GRANT SELECT, INSERT, UPDATE ON users TO coop_app`,
   `CREATE POLICY self_or_cooperative ON users FOR SELECT TO coop_app
      USING (id = app_user_id() OR EXISTS (
        SELECT 1 FROM memberships m WHERE m.user_id = users.id AND m.cooperative_id = app_cooperative_id()))`,
-  `CREATE POLICY within_cooperative_inserts ON users FOR INSERT TO coop_app
-     WITH CHECK (app_cooperative_id() IS NOT NULL)`,
+  `CREATE POLICY managers_insert ON users FOR INSERT TO coop_app
+     WITH CHECK (app_cooperative_id() IS NOT NULL AND app_role() IN ('operator_admin', 'referent'))`,
   `CREATE POLICY self_updates ON users FOR UPDATE TO coop_app
      USING (id = app_user_id()) WITH CHECK (id = app_user_id())`,
 ];
@@ -192,6 +205,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await sql.raw(`DROP TABLE ${table}`).execute(db);
   }
   for (const fn of [
+    "app_may_manage_membership(uuid, uuid, membership_role)",
     "memberships_operator_admin_in_operator()",
     "population_figures_are_never_overwritten()",
     "search_key(text)",

@@ -94,7 +94,8 @@ describe(`territory import (${testEngine})`, () => {
     const before = await snapshot(database);
     const [report] = await importTerritories(database.owner, [MONTPELLIER], reference);
     expect(report).toMatchObject({ created: false, figuresAdded: 0 });
-    expect(report?.plan).toEqual({ added: [], renamed: [], reactivated: [], deactivated: [] });
+    expect(report?.renamedFrom).toBeNull();
+    expect(report?.plan).toEqual({ added: [], updated: [], adopted: [], reactivated: [], deactivated: [] });
     expect(await snapshot(database)).toEqual(before);
   });
 
@@ -116,7 +117,9 @@ describe(`territory import (${testEngine})`, () => {
 
     const [report] = await importTerritories(database.owner, [MONTPELLIER], later, "2027-03-01");
     expect(report?.plan.deactivated.map((change) => change.name)).toEqual(["Grabels"]);
-    expect(report?.plan.renamed.map((change) => [change.from, change.to])).toEqual([["Lattes", "Lattes-sur-Mer"]]);
+    expect(report?.plan.updated.map((change) => [change.previousName, change.name])).toEqual([
+      ["Lattes", "Lattes-sur-Mer"],
+    ]);
     // 30 communes still listed + the operator, two bases each.
     expect(report?.figuresAdded).toBe(62);
 
@@ -150,6 +153,43 @@ describe(`territory import (${testEngine})`, () => {
     const [back] = await importTerritories(database.owner, [MONTPELLIER], reference, "2028-01-01");
     expect(back?.plan.reactivated.map((change) => change.id)).toEqual([grabels.id]);
     expect(back?.figuresAdded).toBe(0);
+  });
+
+  it("leaves organisations added by hand alone, and reports a renamed EPCI", async () => {
+    database = await createTestDatabase();
+    await importTerritories(database.owner, [MONTPELLIER], reference);
+    const cooperative = await database.owner
+      .selectFrom("cooperatives")
+      .select("id")
+      .where("siren", "=", MONTPELLIER)
+      .executeTakeFirstOrThrow();
+    // A commune outside the EPCI that joined the cooperative as a partner (Sète).
+    await database.owner
+      .insertInto("organisations")
+      .values({
+        cooperative_id: cooperative.id,
+        kind: "commune",
+        siren: "213403017",
+        insee_code: "34301",
+        name: "Sète",
+      })
+      .execute();
+
+    const renamed = nextYear(reference, (epci) => ({ ...epci, name: "Montpellier Métropole" }));
+    const [report] = await importTerritories(database.owner, [MONTPELLIER], renamed);
+    expect(report?.renamedFrom).toBe("Montpellier Méditerranée Métropole");
+    expect(report?.plan.deactivated).toEqual([]);
+    const names = await database.owner
+      .selectFrom("cooperatives")
+      .select(["epci_name", "display_name"])
+      .executeTakeFirstOrThrow();
+    expect(names).toEqual({ epci_name: "Montpellier Métropole", display_name: "Montpellier Méditerranée Métropole" });
+    const sete = await database.owner
+      .selectFrom("organisations")
+      .select("inactive_since")
+      .where("siren", "=", "213403017")
+      .executeTakeFirstOrThrow();
+    expect(sete.inactive_since).toBeNull();
   });
 
   it("refuses an unknown EPCI code and writes nothing, even beside a valid one", async () => {

@@ -16,6 +16,8 @@ export interface CooperativeImportReport {
   siren: string;
   name: string;
   created: boolean;
+  /** The EPCI's official name changed (the display name, edited by people, is left alone). */
+  renamedFrom: string | null;
   plan: TerritorySyncPlan;
   figuresAdded: number;
 }
@@ -30,7 +32,7 @@ export async function importTerritories(
   owner: Kysely<DB>,
   epciSirens: string[],
   reference: TerritoryReference,
-  today: string = new Date().toISOString().slice(0, 10),
+  today: string = parisToday(),
 ): Promise<CooperativeImportReport[]> {
   const unknown = epciSirens.filter((siren) => !reference.epcis.has(siren));
   if (unknown.length > 0) throw new UnknownEpciError(unknown);
@@ -87,15 +89,22 @@ async function importCooperative(
     .returning("id")
     .executeTakeFirstOrThrow();
 
-  const existingCommunes = await trx
+  const existingMembers = await trx
     .selectFrom("organisations")
-    .select(["id", "siren", "insee_code as inseeCode", "name", "inactive_since as inactiveSince"])
+    .select([
+      "id",
+      "siren",
+      "insee_code as inseeCode",
+      "name",
+      "inactive_since as inactiveSince",
+      "territory_member as territoryMember",
+    ])
     .where("cooperative_id", "=", cooperativeId)
-    .where("kind", "=", "commune")
+    .where("is_operator", "=", false)
     .execute();
-  const plan = planTerritorySync(existingCommunes, epci.members);
+  const plan = planTerritorySync(existingMembers, epci.members);
 
-  const idsBySiren = new Map(existingCommunes.map((commune) => [commune.siren, commune.id]));
+  const idsBySiren = new Map(existingMembers.map((member) => [member.siren, member.id]));
   if (plan.added.length > 0) {
     const inserted = await trx
       .insertInto("organisations")
@@ -106,45 +115,38 @@ async function importCooperative(
           siren: member.siren,
           insee_code: member.inseeCode,
           name: member.name,
+          territory_member: true,
         })),
       )
       .returning(["id", "siren"])
       .execute();
     for (const row of inserted) idsBySiren.set(row.siren, row.id);
   }
-  for (const change of plan.renamed) {
+  for (const change of plan.updated) {
     await trx
       .updateTable("organisations")
-      .set({
-        name: change.to,
-        insee_code: change.inseeCode,
-        updated_at: new Date(),
-      })
+      .set({ name: change.name, insee_code: change.inseeCode, updated_at: new Date() })
       .where("id", "=", change.id)
       .execute();
   }
-  if (plan.reactivated.length > 0) {
+  const setOn = async (
+    changes: { id: string }[],
+    values: { inactive_since?: string | null; territory_member?: boolean },
+  ) => {
+    if (changes.length === 0) return;
     await trx
       .updateTable("organisations")
-      .set({ inactive_since: null, updated_at: new Date() })
+      .set({ ...values, updated_at: new Date() })
       .where(
         "id",
         "in",
-        plan.reactivated.map((change) => change.id),
+        changes.map((change) => change.id),
       )
       .execute();
-  }
-  if (plan.deactivated.length > 0) {
-    await trx
-      .updateTable("organisations")
-      .set({ inactive_since: today, updated_at: new Date() })
-      .where(
-        "id",
-        "in",
-        plan.deactivated.map((change) => change.id),
-      )
-      .execute();
-  }
+  };
+  await setOn(plan.adopted, { territory_member: true });
+  await setOn(plan.reactivated, { inactive_since: null });
+  await setOn(plan.deactivated, { inactive_since: today, territory_member: false });
 
   const figures = [
     {
@@ -183,6 +185,8 @@ async function importCooperative(
     siren: epci.siren,
     name: epci.name,
     created: !existingCooperative,
+    renamedFrom:
+      existingCooperative && existingCooperative.epci_name !== epci.name ? existingCooperative.epci_name : null,
     plan,
     figuresAdded: added.length,
   };
@@ -191,13 +195,31 @@ async function importCooperative(
 export function describeImport(report: CooperativeImportReport): string {
   const { plan } = report;
   const heading = `${report.name} (${report.siren})`;
-  if (!report.created && isEmptyPlan(plan) && report.figuresAdded === 0) return `${heading}: no change`;
+  if (!report.created && !report.renamedFrom && isEmptyPlan(plan) && report.figuresAdded === 0) {
+    return `${heading}: no change`;
+  }
   const lines = [`${heading}: ${report.created ? "cooperative created" : "updated"}`];
+  if (report.renamedFrom) lines.push(`  ~ EPCI renamed: ${report.renamedFrom} -> ${report.name}`);
   if (plan.added.length > 0) lines.push(`  + ${plan.added.length} member organisation(s) added`);
-  for (const change of plan.renamed) lines.push(`  ~ ${change.siren}: ${change.from} -> ${change.to}`);
+  for (const change of plan.updated) {
+    if (change.previousName !== change.name)
+      lines.push(`  ~ ${change.siren}: ${change.previousName} -> ${change.name}`);
+    if (change.previousInseeCode !== change.inseeCode) {
+      lines.push(
+        `  ~ ${change.siren} ${change.name}: INSEE code ${change.previousInseeCode ?? "none"} -> ${change.inseeCode}`,
+      );
+    }
+  }
+  for (const change of plan.adopted)
+    lines.push(`  + ${change.siren} ${change.name}: now listed as a member of the EPCI`);
   for (const change of plan.reactivated) lines.push(`  + ${change.siren} ${change.name}: listed again, active`);
   for (const change of plan.deactivated)
     lines.push(`  - ${change.siren} ${change.name}: no longer listed, marked inactive`);
   if (report.figuresAdded > 0) lines.push(`  + ${report.figuresAdded} population figure(s) added`);
   return lines.join("\n");
+}
+
+/** Today in France, as a calendar date. */
+export function parisToday(now = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(now);
 }
