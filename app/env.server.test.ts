@@ -25,6 +25,12 @@ describe("parseEnv", () => {
     });
   });
 
+  it("refuses APP_DATABASE_URL without DATABASE_URL", () => {
+    expect(() => parseEnv({ APP_DATABASE_URL: "postgres://coop_app:x@db/portal" })).toThrow(
+      "APP_DATABASE_URL: needs DATABASE_URL too",
+    );
+  });
+
   it("names every bad variable with what was given", () => {
     let error: unknown;
     try {

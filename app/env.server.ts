@@ -16,11 +16,21 @@ const envSchema = z.object({
       })
       .optional(),
   ),
+  APP_DATABASE_URL: z.preprocess(
+    emptyAsUnset,
+    z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
+  ),
   DATABASE_POOL_SIZE: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(200).default(10)),
   DATA_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/pglite")),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+const envWithRules = envSchema.superRefine((env, context) => {
+  if (env.APP_DATABASE_URL && !env.DATABASE_URL) {
+    context.addIssue({ code: "custom", path: ["APP_DATABASE_URL"], message: "needs DATABASE_URL too" });
+  }
+});
 
 export class InvalidEnvError extends Error {
   constructor(readonly problems: string[]) {
@@ -31,7 +41,7 @@ export class InvalidEnvError extends Error {
 
 /** Parses the environment; every problem names its variable. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
-  const result = envSchema.safeParse(source);
+  const result = envWithRules.safeParse(source);
   if (result.success) return result.data;
   throw new InvalidEnvError(
     result.error.issues.map((issue) => {

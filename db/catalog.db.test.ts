@@ -26,8 +26,9 @@ describe(`the catalog enforces isolation (${testEngine})`, () => {
     for (const table of Object.keys(PUBLIC_REFERENCE_TABLES)) expect(tenantTables).toContain(table);
   });
 
-  it("would catch a new table without RLS, a view without security_invoker and a privileged app role", async () => {
+  it("would catch a table without RLS, a view without security_invoker, a SECURITY DEFINER function, a privileged app role", async () => {
     let problems: string[] = [];
+    let superuserProblems: string[] = [];
     await database.owner
       .transaction()
       .execute(async (trx) => {
@@ -36,9 +37,17 @@ describe(`the catalog enforces isolation (${testEngine})`, () => {
         await sql`CREATE TABLE half_done (id int)`.execute(trx);
         await sql`ALTER TABLE half_done ENABLE ROW LEVEL SECURITY`.execute(trx);
         await sql`CREATE VIEW leaky AS SELECT * FROM users`.execute(trx);
-        await sql.raw(`ALTER ROLE ${APP_ROLE} BYPASSRLS`).execute(trx);
+        await sql.raw(`GRANT CREATE ON SCHEMA public TO ${APP_ROLE}`).execute(trx);
         await sql.raw(`ALTER TABLE rogue OWNER TO ${APP_ROLE}`).execute(trx);
+        await sql`CREATE FUNCTION escalate() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT 1'`.execute(trx);
         problems = await findIsolationProblems(trx, tenantTables);
+        // Only a superuser may grant BYPASSRLS: check the check against one.
+        const { rows } = await sql<{ rolname: string }>`
+          SELECT rolname FROM pg_roles WHERE rolsuper AND rolbypassrls ORDER BY rolname LIMIT 1`.execute(trx);
+        const superuser = rows[0]?.rolname ?? "";
+        superuserProblems = (await findIsolationProblems(trx, tenantTables, superuser)).filter((problem) =>
+          problem.startsWith(superuser),
+        );
         throw new Rollback();
       })
       .catch((error) => {
@@ -53,9 +62,13 @@ describe(`the catalog enforces isolation (${testEngine})`, () => {
         "table half_done does not force row-level security",
         "table half_done has no policy for coop_app",
         "view leaky lacks security_invoker",
-        "coop_app has BYPASSRLS",
         "coop_app owns 1 relation(s)",
+        "coop_app may create objects in schema public",
+        "function escalate is SECURITY DEFINER",
       ]),
+    );
+    expect(superuserProblems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/is a superuser$/), expect.stringMatching(/has BYPASSRLS$/)]),
     );
   });
 });

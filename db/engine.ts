@@ -16,7 +16,8 @@ export type Engine = "pglite" | "postgres";
  * - `owner` runs migrations and maintenance commands (territory import, demo seed);
  * - `app` serves requests, and only ever through `withRequestContext`, which
  *   switches to the non-owner role `coop_app` so that row-level security applies.
- * On PGlite both are the same single connection.
+ * On a server, `app` logs in as coop_app (APP_DATABASE_URL). On PGlite both are
+ * the same single connection, whose user is a superuser.
  */
 export interface Database {
   engine: Engine;
@@ -26,7 +27,7 @@ export interface Database {
 }
 
 export type DatabaseLocation =
-  | { engine: "postgres"; url: string; poolSize?: number }
+  | { engine: "postgres"; url: string; appUrl?: string; poolSize?: number }
   | { engine: "pglite"; dataDir: string }
   | { engine: "pglite"; memory: true; loadDataDir?: Blob | File };
 
@@ -36,11 +37,11 @@ const DATE_OID = 1082;
 const INT8_OID = 20;
 
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
-  if (location.engine === "postgres") return openPostgres(location.url, location.poolSize ?? 10);
+  if (location.engine === "postgres") return openPostgres(location.url, location.appUrl, location.poolSize ?? 10);
   return openPglite(location);
 }
 
-function openPostgres(url: string, poolSize: number): Database {
+function openPostgres(url: string, appUrl: string | undefined, poolSize: number): Database {
   const types = {
     date: {
       to: DATE_OID,
@@ -56,14 +57,12 @@ function openPostgres(url: string, poolSize: number): Database {
     },
   };
   const ownerSql = postgres(url, { max: 2, types, onnotice: () => {} });
-  // Every pooled connection starts its session as coop_app; requests also
-  // SET LOCAL ROLE, which is what protects PGlite's single connection.
-  const appSql = postgres(url, {
-    max: poolSize,
-    types,
-    onnotice: () => {},
-    connection: { role: APP_ROLE },
-  });
+  // Requests connect as coop_app itself (appUrl). Without it (demo), the pool
+  // logs in as the owner and starts each session as coop_app: a RESET ROLE
+  // would then give the owner back, hence appUrl in production.
+  const appSql = appUrl
+    ? postgres(appUrl, { max: poolSize, types, onnotice: () => {} })
+    : postgres(url, { max: poolSize, types, onnotice: () => {}, connection: { role: APP_ROLE } });
   const owner = new Kysely<DB>({
     dialect: new PostgresJSDialect({ postgres: ownerSql }),
   });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB, MembershipRole } from "./schema.ts";
 
@@ -26,12 +27,20 @@ export type Scoped<T> = (trx: Transaction<DB>) => Promise<T>;
  * request context set locally: it reverts when the transaction ends, so the
  * next user of a pooled connection starts with no context.
  */
-export function withRequestContext<T>(app: Kysely<DB>, context: RequestContext, work: Scoped<T>): Promise<T> {
+export async function withRequestContext<T>(app: Kysely<DB>, context: RequestContext, work: Scoped<T>): Promise<T> {
+  if (insideRequestTransaction.getStore()) {
+    // On PGlite's single connection the inner transaction would wait forever for the outer one.
+    throw new Error(
+      "A request transaction is already open here: pass its transaction down instead of opening another.",
+    );
+  }
   return app.transaction().execute(async (trx) => {
     await applyRequestContext(trx, context);
-    return work(trx);
+    return insideRequestTransaction.run(true, () => work(trx));
   });
 }
+
+const insideRequestTransaction = new AsyncLocalStorage<boolean>();
 
 /** Switches the current transaction to coop_app with the given context, until it ends. */
 export async function applyRequestContext(trx: Transaction<DB>, context: RequestContext): Promise<void> {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import express from "express";
@@ -14,14 +14,36 @@ import { databaseLocation } from "./with-database.ts";
 // `npm start` is the demo: embedded database, four metropolises, demo accounts.
 process.env.APP_MODE ??= "demo";
 const dev = process.argv.includes("--dev");
-if (dev) process.env.NODE_ENV ??= "development";
+process.env.NODE_ENV ??= dev ? "development" : "production";
 const env = loadEnvOrExit();
+if (env.APP_MODE === "production" && env.DATABASE_URL && !env.APP_DATABASE_URL) {
+  console.error(
+    "APP_DATABASE_URL: required in production with DATABASE_URL, so that requests log in as coop_app (see README).",
+  );
+  process.exit(1);
+}
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-async function main() {
-  if (!dev) console.log(`Build: ${buildIfStale(root) === "reused" ? "up to date, reused" : "done"}.`);
+let database: Database | undefined;
+let server: Server | undefined;
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  server?.close();
+  server?.closeAllConnections();
+  try {
+    await database?.close();
+  } finally {
+    process.exit(code);
+  }
+}
+// Registered first: a Ctrl-C during migrations or the seed still closes PGlite and frees its lock.
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
 
-  let database: Database;
+async function main() {
+  // The database first: with PGlite, its lock tells a second `npm start` to stop before it rebuilds anything.
   try {
     database = await openDatabase(databaseLocation(env, root));
   } catch (error) {
@@ -31,34 +53,39 @@ async function main() {
     }
     throw error;
   }
-  console.log(
-    database.engine === "postgres"
-      ? "Database: PostgreSQL server (DATABASE_URL)."
-      : `Database: embedded PGlite in ${path.resolve(root, env.DATA_DIR)}.`,
-  );
+  if (database.engine === "pglite") {
+    console.log(`Database: embedded PGlite in ${path.resolve(root, env.DATA_DIR)}.`);
+  } else {
+    console.log(
+      env.APP_DATABASE_URL
+        ? "Database: PostgreSQL server (DATABASE_URL for migrations, APP_DATABASE_URL for requests)."
+        : "Database: PostgreSQL server (DATABASE_URL); requests switch to coop_app on the owner's connections (demo only: set APP_DATABASE_URL).",
+    );
+  }
+
+  if (!dev) console.log(`Build: ${buildIfStale(root) === "reused" ? "up to date, reused" : "done"}.`);
+
   const applied = await migrateToLatest(database.owner);
   console.log(applied.length > 0 ? `Migrations applied: ${applied.join(", ")}.` : "Migrations: up to date.");
 
   if (env.APP_MODE === "demo") {
     console.log("Mode: DEMO (demo data and accounts; not for production).");
-    const summary = await seedDemo(database.owner);
-    console.log(summary);
+    console.log(await seedDemo(database.owner));
   } else {
     console.log("Mode: production.");
   }
 
   const app = express();
   app.disable("x-powered-by");
+  const appDatabase = database.app;
   if (dev) {
     const vite = await import("vite");
-    const viteServer = await vite.createServer({
-      server: { middlewareMode: true },
-    });
+    const viteServer = await vite.createServer({ server: { middlewareMode: true } });
     app.use(viteServer.middlewares);
     app.use(async (req, res, next) => {
       try {
         const { createApp } = (await viteServer.ssrLoadModule("./server/app.ts")) as typeof import("../server/app.ts");
-        createApp(database.app)(req, res, next);
+        createApp(appDatabase)(req, res, next);
       } catch (error) {
         if (error instanceof Error) viteServer.ssrFixStacktrace(error);
         next(error);
@@ -68,36 +95,18 @@ async function main() {
     const serverBuild = path.join(root, "build/server/index.js");
     if (!existsSync(serverBuild)) throw new Error(`Missing ${serverBuild}: run npm run build.`);
     const { createApp } = (await import(pathToFileURL(serverBuild).href)) as typeof import("../server/app.ts");
-    app.use(
-      "/assets",
-      express.static(path.join(root, "build/client/assets"), {
-        immutable: true,
-        maxAge: "1y",
-      }),
-    );
+    app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
-    app.use(createApp(database.app));
+    app.use(createApp(appDatabase));
   }
 
-  const server = createServer(app);
+  server = createServer(app);
   server.listen(env.PORT, env.HOST, () => {
     console.log(`Portal ready: http://localhost:${env.PORT}`);
   });
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    server.close();
-    server.closeAllConnections();
-    await database.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
 }
 
 main().catch((error) => {
   console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+  void stop(1);
 });

@@ -6,7 +6,7 @@ import { type Database, type DatabaseLocation, openDatabase } from "../db/engine
 /** Where the configured database is: DATABASE_URL's server, or PGlite in DATA_DIR. */
 export function databaseLocation(env: Env, root = process.cwd()): DatabaseLocation {
   return env.DATABASE_URL
-    ? { engine: "postgres", url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+    ? { engine: "postgres", url: env.DATABASE_URL, appUrl: env.APP_DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
     : { engine: "pglite", dataDir: path.resolve(root, env.DATA_DIR) };
 }
 

@@ -2,7 +2,7 @@ import { createRequestHandler } from "@react-router/express";
 import express from "express";
 import type { Kysely } from "kysely";
 import { RouterContextProvider } from "react-router";
-import { databaseContext } from "../app/context.server.ts";
+import { requestScopeFactory, requestScopeFactoryContext } from "../app/context.server.ts";
 import type { DB } from "../db/schema.ts";
 
 /**
@@ -10,6 +10,7 @@ import type { DB } from "../db/schema.ts";
  * that both share the same context objects. The caller owns the database.
  */
 export function createApp(database: Kysely<DB>): express.Express {
+  const scopes = requestScopeFactory(database);
   const app = express();
   app.disable("x-powered-by");
   app.use(
@@ -17,7 +18,7 @@ export function createApp(database: Kysely<DB>): express.Express {
       build: () => import("virtual:react-router/server-build"),
       getLoadContext() {
         const context = new RouterContextProvider();
-        context.set(databaseContext, database);
+        context.set(requestScopeFactoryContext, scopes);
         return context;
       },
     }),

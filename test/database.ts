@@ -3,6 +3,7 @@ import postgres from "postgres";
 import { inject } from "vitest";
 import { type Database, type Engine, openDatabase } from "../db/engine.ts";
 import { migrateToLatest } from "../db/migrate.ts";
+import { databaseUrl, TEST_APP, TEST_OWNER } from "./setup/postgres-server.ts";
 
 /** The engine this database suite runs on: its project sets it (db:pglite, db:postgres). */
 export const testEngine = process.env.TEST_DB_ENGINE as Engine;
@@ -11,8 +12,10 @@ if (testEngine !== "pglite" && testEngine !== "postgres") {
 }
 
 /**
- * A fresh database of this suite's engine: an in-memory PGlite, or a new
- * database on the test server cloned from the migrated template (or empty).
+ * A fresh database of this suite's engine: an in-memory PGlite (its user a
+ * superuser, requests switching to coop_app), or a new database on the test
+ * server cloned from the migrated template (or empty), owned by a
+ * non-superuser, with requests logging in as coop_app: production's setup.
  */
 export async function createTestDatabase({ migrated = true, poolSize = 5 } = {}): Promise<Database> {
   if (testEngine === "pglite") {
@@ -23,16 +26,23 @@ export async function createTestDatabase({ migrated = true, poolSize = 5 } = {})
   const adminUrl = inject("postgresAdminUrl");
   const name = `portal_test_${randomUUID().replaceAll("-", "")}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${migrated ? inject("postgresTemplate") : "template0"}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ engine: "postgres", url: url.toString(), poolSize });
+  const template = migrated ? inject("postgresTemplate") : "template0";
+  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${template} OWNER ${TEST_OWNER.user}`);
+  const database = await openDatabase({
+    engine: "postgres",
+    url: databaseUrl(adminUrl, name, TEST_OWNER),
+    appUrl: databaseUrl(adminUrl, name, TEST_APP),
+    poolSize,
+  });
   return {
     ...database,
     async close() {
-      await database.close();
-      await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
-      await admin.end();
+      try {
+        await database.close();
+      } finally {
+        await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      }
     },
   };
 }

@@ -18,15 +18,19 @@ interface Relation {
  * row-level security or policies (outside the written exceptions), views
  * without security_invoker, an app role that could bypass it.
  */
-export async function findIsolationProblems(db: Kysely<DB>, tenantTables: string[]): Promise<string[]> {
+export async function findIsolationProblems(
+  db: Kysely<DB>,
+  tenantTables: string[],
+  appRole: string = APP_ROLE,
+): Promise<string[]> {
   const problems: string[] = [];
   const { rows: relations } = await sql<Relation>`
     SELECT c.relname AS name, c.relkind::text AS kind, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
            (SELECT count(*) FROM pg_policy p
-             WHERE p.polrelid = c.oid AND (p.polroles @> ARRAY[(SELECT oid FROM pg_roles WHERE rolname = ${APP_ROLE})]
+             WHERE p.polrelid = c.oid AND (p.polroles @> ARRAY[(SELECT oid FROM pg_roles WHERE rolname = ${appRole})]
                                            OR p.polroles @> ARRAY[0::oid]))::int AS policies_for_app,
-           (has_table_privilege(${APP_ROLE}, c.oid, 'SELECT') OR has_table_privilege(${APP_ROLE}, c.oid, 'INSERT')
-             OR has_table_privilege(${APP_ROLE}, c.oid, 'UPDATE') OR has_table_privilege(${APP_ROLE}, c.oid, 'DELETE'))
+           (has_table_privilege(${appRole}, c.oid, 'SELECT') OR has_table_privilege(${appRole}, c.oid, 'INSERT')
+             OR has_table_privilege(${appRole}, c.oid, 'UPDATE') OR has_table_privilege(${appRole}, c.oid, 'DELETE'))
              AS app_privileges,
            coalesce(c.reloptions::text[] && ARRAY['security_invoker=true', 'security_invoker=on', 'security_invoker=1'],
                     false) AS security_invoker
@@ -51,7 +55,7 @@ export async function findIsolationProblems(db: Kysely<DB>, tenantTables: string
     }
     if (!relation.rls) problems.push(`table ${relation.name} lacks row-level security`);
     if (!relation.forced) problems.push(`table ${relation.name} does not force row-level security`);
-    if (relation.policies_for_app === 0) problems.push(`table ${relation.name} has no policy for ${APP_ROLE}`);
+    if (relation.policies_for_app === 0) problems.push(`table ${relation.name} has no policy for ${appRole}`);
     if (!(relation.name in PUBLIC_REFERENCE_TABLES) && !tenantTables.includes(relation.name)) {
       problems.push(`table ${relation.name} is not covered by the isolation suite (test/tenants.ts)`);
     }
@@ -60,13 +64,30 @@ export async function findIsolationProblems(db: Kysely<DB>, tenantTables: string
   const { rows: roles } = await sql<{ rolsuper: boolean; rolbypassrls: boolean; owned: number }>`
     SELECT r.rolsuper, r.rolbypassrls,
            (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid)::int AS owned
-    FROM pg_roles r WHERE r.rolname = ${APP_ROLE}`.execute(db);
+    FROM pg_roles r WHERE r.rolname = ${appRole}`.execute(db);
   const role = roles[0];
-  if (!role) problems.push(`role ${APP_ROLE} is missing`);
+  if (!role) problems.push(`role ${appRole} is missing`);
   else {
-    if (role.rolsuper) problems.push(`${APP_ROLE} is a superuser`);
-    if (role.rolbypassrls) problems.push(`${APP_ROLE} has BYPASSRLS`);
-    if (role.owned > 0) problems.push(`${APP_ROLE} owns ${role.owned} relation(s)`);
+    if (role.rolsuper) problems.push(`${appRole} is a superuser`);
+    if (role.rolbypassrls) problems.push(`${appRole} has BYPASSRLS`);
+    if (role.owned > 0) problems.push(`${appRole} owns ${role.owned} relation(s)`);
   }
+
+  const { rows: rights } = await sql<{ create_in_public: boolean; member_of: string[]; definers: string[] }>`
+    SELECT has_schema_privilege(${appRole}, 'public', 'CREATE') AS create_in_public,
+           coalesce((SELECT array_agg(g.rolname::text ORDER BY g.rolname) FROM pg_auth_members m
+                       JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+                      WHERE u.rolname = ${appRole}), '{}') AS member_of,
+           coalesce((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
+                       JOIN pg_namespace n ON n.oid = p.pronamespace
+                      WHERE n.nspname = 'public' AND p.prosecdef), '{}') AS definers`.execute(db);
+  const { create_in_public, member_of, definers } = rights[0] ?? {
+    create_in_public: false,
+    member_of: [],
+    definers: [],
+  };
+  if (create_in_public) problems.push(`${appRole} may create objects in schema public`);
+  for (const group of member_of) problems.push(`${appRole} is a member of ${group}`);
+  for (const definer of definers) problems.push(`function ${definer} is SECURITY DEFINER`);
   return problems;
 }

@@ -27,6 +27,8 @@ export interface Tenant {
   referentUserId: string;
   /** The most privileged context of the tenant: its operator admin. */
   context: RequestContext;
+  /** The commune's referent. */
+  referentContext: RequestContext;
 }
 
 /** Seeds one cooperative with two organisations (operator, commune), two users and their memberships. */
@@ -105,6 +107,12 @@ export async function seedTenant(owner: Kysely<DB>, name: "A" | "B", sirenPrefix
         organisationId: operator.id,
         role: "operator_admin",
       },
+      referentContext: {
+        userId: referent.id,
+        cooperativeId: cooperative.id,
+        organisationId: commune.id,
+        role: "referent",
+      },
     };
   });
 }
@@ -114,17 +122,16 @@ export async function seedTenant(owner: Kysely<DB>, name: "A" | "B", sirenPrefix
  * with row-level security must be listed here (the catalog test checks).
  */
 export interface TableSpec {
-  /** Readable by all (public reference data): only writes are isolated. */
-  readableByAll?: boolean;
   /** Tries to insert a row belonging to `victim`, from the attacker's context. */
   insertInto(trx: Transaction<DB>, victim: Tenant): Promise<unknown>;
   /** For rows that belong to nobody in particular (users): the victim must not see them. */
   insertedRowStaysInvisible?: boolean;
+  /** Tries to hand the attacker's own rows over to `victim` (what WITH CHECK prevents). */
+  moveInto?(trx: Transaction<DB>, victim: Tenant): Promise<unknown>;
 }
 
 export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
   cooperatives: {
-    readableByAll: true,
     insertInto: (trx, victim) =>
       trx
         .insertInto("cooperatives")
@@ -132,7 +139,12 @@ export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
         .execute(),
   },
   organisations: {
-    readableByAll: true,
+    moveInto: (trx, victim) =>
+      trx
+        .updateTable("organisations")
+        .set({ cooperative_id: victim.cooperativeId })
+        .where("is_operator", "=", false)
+        .execute(),
     insertInto: (trx, victim) =>
       trx
         .insertInto("organisations")
@@ -145,7 +157,6 @@ export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
         .execute(),
   },
   population_figures: {
-    readableByAll: true,
     insertInto: (trx, victim) =>
       trx
         .insertInto("population_figures")
@@ -168,6 +179,11 @@ export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
         .execute(),
   },
   memberships: {
+    moveInto: (trx, victim) =>
+      trx
+        .updateTable("memberships")
+        .set({ cooperative_id: victim.cooperativeId, organisation_id: victim.communeId, role: "viewer" })
+        .execute(),
     insertInto: (trx, victim) =>
       trx
         .insertInto("memberships")

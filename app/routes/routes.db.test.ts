@@ -4,7 +4,7 @@ import type { Database } from "../../db/engine.ts";
 import { ANONYMOUS } from "../../db/request-context.ts";
 import { seedDemo } from "../../db/seed/demo.ts";
 import { createTestDatabase, testEngine } from "../../test/database.ts";
-import { createRequestScope, requestScopeContext } from "../context.server.ts";
+import { requestScopeContext, requestScopeFactory } from "../context.server.ts";
 import { loader as cooperativeLoader } from "./cooperative.tsx";
 import { loader as cooperativesLoader } from "./cooperatives.tsx";
 import { loader as notFoundLoader } from "./not-found.tsx";
@@ -19,7 +19,7 @@ describe(`shell pages' loaders (${testEngine})`, () => {
 
   function context() {
     const provider = new RouterContextProvider();
-    provider.set(requestScopeContext, createRequestScope(database.app, ANONYMOUS));
+    provider.set(requestScopeContext, requestScopeFactory(database.app)(ANONYMOUS));
     return provider;
   }
 

