@@ -18,6 +18,14 @@ describe("the PGlite data directory lock", () => {
     acquireDataDirLock(dir)();
   });
 
+  it("takes over a lock left by an earlier run with the same PID (a restarted container)", () => {
+    const dir = dataDir();
+    writeFileSync(`${dir}.lock`, String(process.pid));
+    const release = acquireDataDirLock(dir);
+    expect(() => acquireDataDirLock(dir)).toThrow(DataDirLockedError);
+    release();
+  });
+
   it("takes over a lock left by a process that died", async () => {
     const dir = dataDir();
     const child = spawn(process.execPath, ["-e", ""]);

@@ -23,6 +23,8 @@ function isRunning(pid: number): boolean {
   }
 }
 
+const heldHere = new Set<string>();
+
 /** Takes the lock file next to a PGlite data directory; returns its release. */
 export function acquireDataDirLock(dataDir: string): () => void {
   const lockPath = `${dataDir}.lock`;
@@ -31,8 +33,10 @@ export function acquireDataDirLock(dataDir: string): () => void {
       const fd = openSync(lockPath, "wx");
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      heldHere.add(lockPath);
       const release = () => {
         process.off("exit", release);
+        heldHere.delete(lockPath);
         rmSync(lockPath, { force: true });
       };
       process.on("exit", release);
@@ -40,10 +44,11 @@ export function acquireDataDirLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const pid = Number.parseInt(readFileSync(lockPath, "utf8"), 10);
-      if (Number.isInteger(pid) && isRunning(pid)) {
-        throw new DataDirLockedError(dataDir, pid);
-      }
-      rmSync(lockPath, { force: true }); // left behind by a process that died
+      // Our own PID in a lock we do not hold: left by an earlier run that had the
+      // same PID (a container restarted), so as stale as a dead process's.
+      const heldByOther = pid === process.pid ? heldHere.has(lockPath) : Number.isInteger(pid) && isRunning(pid);
+      if (heldByOther) throw new DataDirLockedError(dataDir, pid);
+      rmSync(lockPath, { force: true });
     }
   }
   throw new Error(`Could not lock ${dataDir}`);

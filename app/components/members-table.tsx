@@ -122,12 +122,16 @@ export function MembersTable({ members, query, basisLabel }: Props) {
     rowCount: members.total,
   });
   const filtering = useNavigation().state === "loading";
+  const summary = `${plural(members.total, "organisation")}${query.q ? ` correspondant à « ${query.q} »` : ""}`;
 
   return (
     <section aria-labelledby="membres" className="members">
       <SearchForm query={query} />
+      <p className="visually-hidden" role="status">
+        {summary}
+      </p>
       {members.total === 0 ? (
-        <div className="empty-state" role="status">
+        <div className="empty-state">
           {query.q ? (
             <>
               <p>Aucune organisation ne correspond à « {query.q} ».</p>
@@ -146,8 +150,7 @@ export function MembersTable({ members, query, basisLabel }: Props) {
           <div className="table-scroll">
             <table className="data-table" aria-busy={filtering}>
               <caption>
-                {plural(members.total, "organisation")}
-                {query.q ? ` correspondant à « ${query.q} »` : ""} — page {members.page} sur {members.pageCount}
+                {summary} — page {members.page} sur {members.pageCount}
               </caption>
               <thead>
                 {table.getHeaderGroups().map((group) => (
@@ -220,7 +223,13 @@ export function MembersTable({ members, query, basisLabel }: Props) {
 function SearchForm({ query }: { query: MembersQuery }) {
   const submit = useSubmit();
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const input = useRef<HTMLInputElement>(null);
   useEffect(() => () => clearTimeout(timer.current), []);
+  // Follow the URL (back button, "effacer le filtre") without disturbing someone typing.
+  useEffect(() => {
+    const field = input.current;
+    if (field && document.activeElement !== field && field.value !== query.q) field.value = query.q;
+  }, [query.q]);
   return (
     <Form method="get" preventScrollReset className="filter-form" role="search">
       <label htmlFor="members-filter">Filtrer par nom ou code</label>
@@ -228,8 +237,8 @@ function SearchForm({ query }: { query: MembersQuery }) {
         id="members-filter"
         type="search"
         name="q"
+        ref={input}
         defaultValue={query.q}
-        key={query.q}
         maxLength={100}
         autoComplete="off"
         placeholder="ex. Saint-Jean, Vedas, 34270"
@@ -261,7 +270,7 @@ function Pagination({ query, page, pageCount }: { query: MembersQuery; page: num
           ‹ Page précédente
         </span>
       )}
-      <span aria-current="page">
+      <span className="pagination__position">
         Page {page} sur {pageCount}
       </span>
       {page < pageCount ? (

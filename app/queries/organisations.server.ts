@@ -91,7 +91,7 @@ export async function listMembers(trx: Trx, query: MemberQuery): Promise<MemberP
     .$call((qb) =>
       query.sort === "population"
         ? qb.orderBy(sql`latest.population ${sql.raw(direction)} nulls last`)
-        : qb.orderBy("o.search_name", direction),
+        : qb.orderBy(sql`o.search_name COLLATE "C" ${sql.raw(direction)}`),
     )
     .orderBy("o.siren")
     .limit(query.pageSize)

@@ -10,7 +10,10 @@ import type { Route } from "./+types/cooperative";
 
 // Search params come from people and links: a bad value falls back to its default.
 const membersParams = z.object({
-  q: z.string().max(100).catch(""),
+  q: z
+    .string()
+    .transform((q) => q.trim().slice(0, 100))
+    .catch(""),
   sort: z.enum(MEMBER_SORTS).catch("name"),
   dir: z.enum(["asc", "desc"]).catch("asc"),
   page: z.coerce.number().int().min(1).catch(1),

@@ -96,6 +96,8 @@ describe(`shell pages' loaders (${testEngine})`, () => {
     const { members, query } = await loadCooperative("243400017", "?page=99&sort=drop&dir=up&size=7");
     expect(query).toEqual({ q: "", sort: "name", dir: "asc", page: 2, size: 20 });
     expect(members.rows).toHaveLength(11);
+    const long = await loadCooperative("243400017", `?q=${"  saint".padEnd(150, "x")}`);
+    expect(long.query.q).toBe("saint".padEnd(100, "x"));
   });
 
   it("answers 404 for an unknown cooperative and an unknown page", async () => {

@@ -23,7 +23,7 @@ describe("a visitor browses Montpellier's cooperative (production build, Chromiu
     const names = await page.locator("table.data-table tbody th").allInnerTexts();
 
     await page.getByRole("link", { name: "Page suivante" }).click();
-    await expect.poll(() => page.locator("[aria-current=page]").last().innerText()).toBe("Page 2 sur 2");
+    await expect.poll(() => page.locator(".pagination__position").innerText()).toBe("Page 2 sur 2");
     expect(await rows.count()).toBe(11);
     names.push(...(await page.locator("table.data-table tbody th").allInnerTexts()));
 
@@ -36,9 +36,14 @@ describe("a visitor browses Montpellier's cooperative (production build, Chromiu
   it("filters as one types, ignoring accents, and sorts by population", async () => {
     const { page, errors } = await openPage(browser);
     await page.goto(`${portal}/cooperatives/243400017`);
-    await page.getByLabel("Filtrer par nom ou code").fill("vedas");
+    const filter = page.getByLabel("Filtrer par nom ou code");
+    await filter.pressSequentially("vedas", { delay: 40 });
     await expect.poll(() => page.locator("table.data-table tbody th").allInnerTexts()).toEqual(["Saint-Jean-de-Védas"]);
     expect(new URL(page.url()).searchParams.get("q")).toBe("vedas");
+    // Typing goes on where it was: the field keeps focus and what was typed.
+    expect(await filter.evaluate((field) => field === document.activeElement)).toBe(true);
+    expect(await filter.inputValue()).toBe("vedas");
+    expect(await page.getByRole("status").innerText()).toBe("1 organisation correspondant à « vedas »");
 
     await page.goto(`${portal}/cooperatives/243400017`);
     const population = page.getByRole("link", { name: /^Population/ });

@@ -24,9 +24,11 @@ export default async function setup(project: TestProject) {
     HOST: "127.0.0.1",
     DATA_DIR: path.join(dataRoot, "pglite"),
     APP_MODE: "demo",
-    NODE_ENV: "production",
   };
+  // As from a shell: npm start sets NODE_ENV=production itself (Vitest's "test" must not leak in).
+  delete env.NODE_ENV;
   delete env.DATABASE_URL;
+  delete env.APP_DATABASE_URL;
   const server: ChildProcess = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/start.ts"], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
