@@ -1,25 +1,41 @@
 import type { Kysely } from "kysely";
 import { createContext } from "react-router";
-import { type RequestContext, type Scoped, withRequestContext } from "../db/request-context.ts";
+import { type Lookup, type RequestContext, type Scoped, withRequestContext } from "../db/request-context.ts";
 import type { DB } from "../db/schema.ts";
+import type { Authentication } from "./auth/session.server.ts";
+import type { MailSender } from "./email/sender.server.ts";
 
 /** The one way loaders and actions reach the database: a transaction carrying who asks. */
 export interface RequestScope {
   readonly context: RequestContext;
   transaction<T>(work: Scoped<T>): Promise<T>;
+  /** For the sign-in flows only: a transaction that also presents keys (session, email, token, throttle). */
+  withLookup<T>(lookup: Lookup, work: Scoped<T>): Promise<T>;
 }
 
 export type RequestScopeFactory = (context: RequestContext) => RequestScope;
 
-/** Set by the server: makes request scopes, the app connection kept in its closure. */
-export const requestScopeFactoryContext = createContext<RequestScopeFactory>();
+/** What the server hands to every request: scopes (the connection stays in the closure) and the mail sender. */
+export interface Services {
+  scopes: RequestScopeFactory;
+  mail: MailSender;
+  /** The portal's public address, for links in emails (never taken from the request's Host). */
+  publicUrl: string;
+}
+
+export const servicesContext = createContext<Services>();
+
+/** The client's IP address as the server saw it (X-Forwarded-For trusted only from a loopback proxy). */
+export const clientAddressContext = createContext<string>("unknown");
 
 /** Set by the root middleware for every request. */
 export const requestScopeContext = createContext<RequestScope>();
+export const authenticationContext = createContext<Authentication | null>(null);
 
 export function requestScopeFactory(app: Kysely<DB>): RequestScopeFactory {
   return (context) => ({
     context,
     transaction: (work) => withRequestContext(app, context, work),
+    withLookup: (lookup, work) => withRequestContext(app, context, work, lookup),
   });
 }

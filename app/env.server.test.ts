@@ -11,6 +11,7 @@ describe("parseEnv", () => {
       DATABASE_URL: undefined,
       DATABASE_POOL_SIZE: 10,
       DATA_DIR: ".data/pglite",
+      MAILBOX_DIR: ".data/mailbox",
     });
   });
 

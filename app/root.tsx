@@ -1,9 +1,42 @@
-import { isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration } from "react-router";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteLoaderData,
+} from "react-router";
 import type { Route } from "./+types/root";
 import "./app.css";
+import { authenticationContext } from "./context.server.ts";
+import { ROLE_LABELS } from "./domain/labels.ts";
 import { requestScopeMiddleware } from "./middleware/request-scope.server.ts";
+import { securityMiddleware } from "./security.server.ts";
 
-export const middleware: Route.MiddlewareFunction[] = [requestScopeMiddleware];
+// Security first: a refused request runs nothing else, and every response gets the headers.
+export const middleware: Route.MiddlewareFunction[] = [securityMiddleware, requestScopeMiddleware];
+
+export function loader({ context }: Route.LoaderArgs) {
+  const authentication = context.get(authenticationContext);
+  return {
+    user: authentication
+      ? {
+          displayName: authentication.user.displayName,
+          activeMembershipId: authentication.active?.id ?? null,
+          memberships: authentication.memberships.map((membership) => ({
+            id: membership.id,
+            label: `${membership.organisationName} — ${ROLE_LABELS[membership.role]}`,
+            cooperativeName: membership.cooperativeName,
+          })),
+        }
+      : null,
+  };
+}
 
 export function Layout({ children }: { children: React.ReactNode }) {
   return (
@@ -13,7 +46,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <Meta />
-        <Links />
+        <Links nonce="" />
       </head>
       <body>
         <a className="skip-link" href="#contenu">
@@ -31,6 +64,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
                     Coopératives
                   </NavLink>
                 </li>
+                <UserMenu />
               </ul>
             </nav>
           </div>
@@ -48,6 +82,53 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Scripts />
       </body>
     </html>
+  );
+}
+
+function UserMenu() {
+  const user = useRouteLoaderData<typeof loader>("root")?.user;
+  const location = useLocation();
+  if (!user) {
+    return (
+      <li>
+        <NavLink to="/connexion">Se connecter</NavLink>
+      </li>
+    );
+  }
+  return (
+    <>
+      <li>
+        <NavLink to="/accueil">Accueil</NavLink>
+      </li>
+      {user.memberships.length > 1 ? (
+        <li>
+          <Form method="post" action="/espace" className="membership-switcher">
+            <input type="hidden" name="retour" value={location.pathname + location.search} />
+            <label htmlFor="membership" className="visually-hidden">
+              Espace actif
+            </label>
+            <select id="membership" name="membership" defaultValue={user.activeMembershipId ?? undefined}>
+              {user.memberships.map((membership) => (
+                <option key={membership.id} value={membership.id}>
+                  {membership.label}
+                </option>
+              ))}
+            </select>
+            <button type="submit">Changer d'espace</button>
+          </Form>
+        </li>
+      ) : null}
+      <li>
+        <NavLink to="/compte">{user.displayName}</NavLink>
+      </li>
+      <li>
+        <Form method="post" action="/deconnexion">
+          <button type="submit" className="link-button">
+            Se déconnecter
+          </button>
+        </Form>
+      </li>
+    </>
   );
 }
 

@@ -3,5 +3,13 @@ import { index, type RouteConfig, route } from "@react-router/dev/routes";
 export default [
   index("routes/cooperatives.tsx"),
   route("cooperatives/:siren", "routes/cooperative.tsx"),
+  route("connexion", "routes/sign-in.tsx"),
+  route("connexion/lien", "routes/sign-in-link.tsx"),
+  route("mot-de-passe/oubli", "routes/password-forgotten.tsx"),
+  route("mot-de-passe/nouveau", "routes/password-reset.tsx"),
+  route("deconnexion", "routes/sign-out.tsx"),
+  route("accueil", "routes/home.tsx"),
+  route("compte", "routes/account.tsx"),
+  route("espace", "routes/switch-membership.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

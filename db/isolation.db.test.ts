@@ -118,7 +118,8 @@ describe(`tenant isolation enforced by PostgreSQL (${testEngine})`, () => {
         for (const [attackerTenant, victim] of pairs()) {
           for (const [who, attacker] of attackers(attackerTenant)) {
             const touched = await attack(database.owner, attacker, async (trx) => {
-              return (await sql`UPDATE ${sql.table(table)} SET id = id RETURNING *`.execute(trx)).rows;
+              const key = sql.ref(spec.keyColumn ?? "id");
+              return (await sql`UPDATE ${sql.table(table)} SET ${key} = ${key} RETURNING *`.execute(trx)).rows;
             });
             if (touched.errorCode) expect(touched.errorCode, who).toBe(REFUSED);
             else expect(showsTenant(touched.rows ?? [], victim), who).toBe(false);

@@ -11,7 +11,7 @@ describe(`migrations (${testEngine})`, () => {
   it("apply on an empty database, then find nothing left to do", async () => {
     database = await createTestDatabase({ migrated: false });
     const applied = await migrateToLatest(database.owner);
-    expect(applied).toContain("2026-11-27T1200_foundation");
+    expect(applied).toEqual(["2026-11-27T1200_foundation", "2026-11-27T1400_sign_in"]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
     const { rows } = await sql<{ table_name: string }>`
@@ -20,9 +20,13 @@ describe(`migrations (${testEngine})`, () => {
       ORDER BY table_name`.execute(database.owner);
     expect(rows.map((row) => row.table_name)).toEqual([
       "cooperatives",
+      "login_tokens",
       "memberships",
       "organisations",
+      "password_credentials",
       "population_figures",
+      "sessions",
+      "throttle_hits",
       "users",
     ]);
   });

@@ -13,6 +13,17 @@ export interface RequestContext {
   role: MembershipRole | null;
 }
 
+/**
+ * Keys a request presents before it knows who asks (signing in, following an
+ * emailed link, counting attempts): each makes the matching rows visible.
+ */
+export interface Lookup {
+  sessionId?: string;
+  email?: string;
+  tokenHash?: string;
+  throttleKey?: string;
+}
+
 export const ANONYMOUS: RequestContext = {
   userId: null,
   cooperativeId: null,
@@ -27,7 +38,12 @@ export type Scoped<T> = (trx: Transaction<DB>) => Promise<T>;
  * request context set locally: it reverts when the transaction ends, so the
  * next user of a pooled connection starts with no context.
  */
-export async function withRequestContext<T>(app: Kysely<DB>, context: RequestContext, work: Scoped<T>): Promise<T> {
+export async function withRequestContext<T>(
+  app: Kysely<DB>,
+  context: RequestContext,
+  work: Scoped<T>,
+  lookup: Lookup = {},
+): Promise<T> {
   if (insideRequestTransaction.getStore()) {
     // On PGlite's single connection the inner transaction would wait forever for the outer one.
     throw new Error(
@@ -35,7 +51,7 @@ export async function withRequestContext<T>(app: Kysely<DB>, context: RequestCon
     );
   }
   return app.transaction().execute(async (trx) => {
-    await applyRequestContext(trx, context);
+    await applyRequestContext(trx, context, lookup);
     return insideRequestTransaction.run(true, () => work(trx));
   });
 }
@@ -43,12 +59,20 @@ export async function withRequestContext<T>(app: Kysely<DB>, context: RequestCon
 const insideRequestTransaction = new AsyncLocalStorage<boolean>();
 
 /** Switches the current transaction to coop_app with the given context, until it ends. */
-export async function applyRequestContext(trx: Transaction<DB>, context: RequestContext): Promise<void> {
+export async function applyRequestContext(
+  trx: Transaction<DB>,
+  context: RequestContext,
+  lookup: Lookup = {},
+): Promise<void> {
   await sql.raw(`SET LOCAL ROLE ${APP_ROLE}`).execute(trx);
   await sql`
     SELECT set_config('app.user_id', ${context.userId ?? ""}, true),
            set_config('app.cooperative_id', ${context.cooperativeId ?? ""}, true),
            set_config('app.organisation_id', ${context.organisationId ?? ""}, true),
-           set_config('app.role', ${context.role ?? ""}, true)
+           set_config('app.role', ${context.role ?? ""}, true),
+           set_config('app.session_id', ${lookup.sessionId ?? ""}, true),
+           set_config('app.lookup_email', ${lookup.email ?? ""}, true),
+           set_config('app.token_hash', ${lookup.tokenHash ?? ""}, true),
+           set_config('app.throttle_key', ${lookup.throttleKey ?? ""}, true)
   `.execute(trx);
 }

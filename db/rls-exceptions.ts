@@ -11,6 +11,16 @@ export const PUBLIC_REFERENCE_TABLES: Record<string, string> = {
   population_figures: "public reference data: INSEE legal populations, with year and source",
 };
 
+/**
+ * Reachable only by presenting a row's secret key (a token's hash, a throttle
+ * key) in the request's lookup, never by tenant: the isolation suite does not
+ * attack them; test/keyed-tables covers them.
+ */
+export const KEYED_TABLES: Record<string, string> = {
+  login_tokens: "emailed single-use links: a row is visible only to whoever presents its token's hash",
+  throttle_hits: "attempt counters by hashed account or IP: visible only to whoever presents the key",
+};
+
 /** No row-level security at all: the app role has no privilege on them. */
 export const TABLES_WITHOUT_RLS: Record<string, string> = {
   kysely_migration: "migration bookkeeping, used by the owner only",

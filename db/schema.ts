@@ -60,12 +60,51 @@ export interface MembershipsTable {
   created_at: CreatedAt;
 }
 
+export interface PasswordCredentialsTable {
+  user_id: string;
+  hash: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the token in the cookie; the token itself is never stored. */
+  id: string;
+  user_id: string;
+  active_membership_id: string | null;
+  created_at: CreatedAt;
+  last_used_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  user_agent: string | null;
+  ip_address: string | null;
+}
+
+export type LoginTokenPurpose = "sign_in" | "password_reset";
+
+export interface LoginTokensTable {
+  token_hash: string;
+  user_id: string;
+  purpose: LoginTokenPurpose;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface ThrottleHitsTable {
+  key_hash: string;
+  window_start: ColumnType<Date, Date | string, Date | string>;
+  hits: number;
+}
+
 export interface DB {
   cooperatives: CooperativesTable;
   organisations: OrganisationsTable;
   population_figures: PopulationFiguresTable;
   users: UsersTable;
   memberships: MembershipsTable;
+  password_credentials: PasswordCredentialsTable;
+  sessions: SessionsTable;
+  login_tokens: LoginTokensTable;
+  throttle_hits: ThrottleHitsTable;
 }
 
 export type Cooperative = Selectable<CooperativesTable>;

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import express from "express";
+import { mailboxDirectory } from "../app/email/sender.server.ts";
 import { loadEnvOrExit } from "../app/env.server.ts";
 import { DataDirLockedError } from "../db/data-dir-lock.ts";
 import { type Database, openDatabase } from "../db/engine.ts";
@@ -71,6 +72,7 @@ async function main() {
   if (env.APP_MODE === "demo") {
     console.log("Mode: DEMO (demo data and accounts; not for production).");
     console.log(await seedDemo(database.owner));
+    console.log(`Emails (sign-in links, password resets) are written to ${path.resolve(root, env.MAILBOX_DIR)}.`);
   } else {
     console.log("Mode: production.");
   }
@@ -78,6 +80,10 @@ async function main() {
   const app = express();
   app.disable("x-powered-by");
   const appDatabase = database.app;
+  const services = {
+    mail: mailboxDirectory(path.resolve(root, env.MAILBOX_DIR)),
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+  };
   if (dev) {
     const vite = await import("vite");
     const viteServer = await vite.createServer({ server: { middlewareMode: true } });
@@ -85,7 +91,7 @@ async function main() {
     app.use(async (req, res, next) => {
       try {
         const { createApp } = (await viteServer.ssrLoadModule("./server/app.ts")) as typeof import("../server/app.ts");
-        createApp(appDatabase)(req, res, next);
+        createApp(appDatabase, services)(req, res, next);
       } catch (error) {
         if (error instanceof Error) viteServer.ssrFixStacktrace(error);
         next(error);
@@ -97,7 +103,7 @@ async function main() {
     const { createApp } = (await import(pathToFileURL(serverBuild).href)) as typeof import("../server/app.ts");
     app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
-    app.use(createApp(appDatabase));
+    app.use(createApp(appDatabase, services));
   }
 
   server = createServer(app);

@@ -2,23 +2,26 @@ import { createRequestHandler } from "@react-router/express";
 import express from "express";
 import type { Kysely } from "kysely";
 import { RouterContextProvider } from "react-router";
-import { requestScopeFactory, requestScopeFactoryContext } from "../app/context.server.ts";
+import { clientAddressContext, requestScopeFactory, servicesContext } from "../app/context.server.ts";
+import type { MailSender } from "../app/email/sender.server.ts";
 import type { DB } from "../db/schema.ts";
 
 /**
  * The React Router request handler, built by Vite together with the app so
  * that both share the same context objects. The caller owns the database.
  */
-export function createApp(database: Kysely<DB>): express.Express {
-  const scopes = requestScopeFactory(database);
+export function createApp(database: Kysely<DB>, options: { mail: MailSender; publicUrl: string }): express.Express {
+  const services = { scopes: requestScopeFactory(database), ...options };
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
   app.use(
     createRequestHandler({
       build: () => import("virtual:react-router/server-build"),
-      getLoadContext() {
+      getLoadContext(req) {
         const context = new RouterContextProvider();
-        context.set(requestScopeFactoryContext, scopes);
+        context.set(servicesContext, services);
+        context.set(clientAddressContext, req.ip ?? "unknown");
         return context;
       },
     }),

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { RequestContext } from "../db/request-context.ts";
 import type { DB } from "../db/schema.ts";
@@ -94,6 +95,21 @@ export async function seedTenant(owner: Kysely<DB>, name: "A" | "B", sirenPrefix
         { user_id: referent.id, organisation_id: commune.id, cooperative_id: cooperative.id, role: "referent" },
       ])
       .execute();
+    await trx
+      .insertInto("password_credentials")
+      .values([admin, referent].map((user) => ({ user_id: user.id, hash: `$argon2id$${marker}` })))
+      .execute();
+    await trx
+      .insertInto("sessions")
+      .values(
+        [admin, referent].map((user, index) => ({
+          id: createHash("sha256").update(`${marker}-${index}`).digest("hex"),
+          user_id: user.id,
+          expires_at: new Date(Date.now() + 3_600_000),
+          user_agent: `${marker} navigateur`,
+        })),
+      )
+      .execute();
     return {
       marker,
       cooperativeId: cooperative.id,
@@ -122,6 +138,8 @@ export async function seedTenant(owner: Kysely<DB>, name: "A" | "B", sirenPrefix
  * with row-level security must be listed here (the catalog test checks).
  */
 export interface TableSpec {
+  /** A column to rewrite with its own value in the UPDATE attack (default: id). */
+  keyColumn?: string;
   /** Tries to insert a row belonging to `victim`, from the attacker's context. */
   insertInto(trx: Transaction<DB>, victim: Tenant): Promise<unknown>;
   /** For rows that belong to nobody in particular (users): the victim must not see them. */
@@ -131,6 +149,22 @@ export interface TableSpec {
 }
 
 export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
+  password_credentials: {
+    keyColumn: "user_id",
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("password_credentials")
+        .values({ user_id: victim.referentUserId, hash: "$argon2id$intrus" })
+        .onConflict((conflict) => conflict.column("user_id").doUpdateSet({ hash: "$argon2id$intrus" }))
+        .execute(),
+  },
+  sessions: {
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("sessions")
+        .values({ id: "f".repeat(64), user_id: victim.adminUserId, expires_at: new Date(Date.now() + 3_600_000) })
+        .execute(),
+  },
   cooperatives: {
     insertInto: (trx, victim) =>
       trx
@@ -200,7 +234,9 @@ export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
 /** Whether rows (as returned by a query) show anything of the tenant. */
 export function showsTenant(rows: unknown[], tenant: Tenant): boolean {
   const text = JSON.stringify(rows);
-  return text.includes(tenant.marker) || text.includes(tenant.cooperativeId);
+  return [tenant.marker, tenant.cooperativeId, tenant.adminUserId, tenant.referentUserId].some((mark) =>
+    text.includes(mark),
+  );
 }
 
 /** All rows of a table as JSON text, to look for markers. */

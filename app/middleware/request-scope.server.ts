@@ -1,11 +1,25 @@
 import type { MiddlewareFunction } from "react-router";
 import { ANONYMOUS } from "../../db/request-context.ts";
-import { requestScopeContext, requestScopeFactoryContext } from "../context.server.ts";
+import { clearedSessionCookie, readSessionToken } from "../auth/cookie.server.ts";
+import { resolveSession } from "../auth/session.server.ts";
+import { hashToken } from "../auth/tokens.server.ts";
+import { authenticationContext, requestScopeContext, servicesContext } from "../context.server.ts";
 
 /**
- * Gives every loader and action its request scope. Sign-in (next issue) will
- * put the signed-in user's active membership here instead of ANONYMOUS.
+ * Resolves the session cookie, then gives every loader and action its request
+ * scope: the signed-in user's active membership, or no context at all. A
+ * cookie that leads nowhere (expired, signed out, user disabled) is cleared.
  */
-export const requestScopeMiddleware: MiddlewareFunction<Response> = ({ context }) => {
-  context.set(requestScopeContext, context.get(requestScopeFactoryContext)(ANONYMOUS));
+export const requestScopeMiddleware: MiddlewareFunction<Response> = async ({ request, context }, next) => {
+  const { scopes } = context.get(servicesContext);
+  const token = readSessionToken(request);
+  const sessionId = token ? hashToken(token) : null;
+  const authentication = sessionId
+    ? await scopes(ANONYMOUS).withLookup({ sessionId }, (trx) => resolveSession(trx, sessionId, new Date()))
+    : null;
+  context.set(authenticationContext, authentication);
+  context.set(requestScopeContext, scopes(authentication?.context ?? ANONYMOUS));
+  const response = await next();
+  if (token && !authentication) response.headers.append("Set-Cookie", clearedSessionCookie());
+  return response;
 };

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { hashPassword } from "../../app/auth/password.server.ts";
 import type { DB, MembershipRole } from "../schema.ts";
 import { describeImport, importTerritories } from "../territory/import.ts";
 import { loadTerritoryReference } from "../territory/reference.ts";
@@ -93,12 +94,16 @@ export const DEMO_USERS: DemoUser[] = [
   },
 ];
 
+/** Every demo account's password (a passphrase: 12+ characters, not a common password). */
+export const DEMO_PASSWORD = "coopérative de démonstration";
+
 /**
  * Imports the four metropolises and the demo accounts, as the owner.
  * Idempotent: a second start adds nothing. Returns what to print.
  */
 export async function seedDemo(owner: Kysely<DB>): Promise<string> {
   const reports = await importTerritories(owner, Object.values(DEMO_COOPERATIVES), loadTerritoryReference());
+  const demoHash = await hashPassword(DEMO_PASSWORD);
   await owner.transaction().execute(async (trx) => {
     for (const user of DEMO_USERS) {
       await trx
@@ -111,6 +116,11 @@ export async function seedDemo(owner: Kysely<DB>): Promise<string> {
         .select("id")
         .where("email", "=", user.email)
         .executeTakeFirstOrThrow();
+      await trx
+        .insertInto("password_credentials")
+        .values({ user_id: userId, hash: demoHash })
+        .onConflict((conflict) => conflict.column("user_id").doNothing())
+        .execute();
       for (const membership of user.memberships) {
         const organisation = await trx
           .selectFrom("organisations as o")
@@ -137,7 +147,7 @@ export async function seedDemo(owner: Kysely<DB>): Promise<string> {
   );
   return [
     ...reports.map(describeImport),
-    "Demo accounts (sign-in arrives with the next issue; these are the people and their roles):",
+    `Demo logins for Montpellier Méditerranée Métropole, one per role (password for all: "${DEMO_PASSWORD}"):`,
     ...accounts,
   ].join("\n");
 }

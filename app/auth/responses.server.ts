@@ -1,0 +1,19 @@
+import { data, redirect } from "react-router";
+import { sessionCookie } from "./cookie.server.ts";
+import type { SignInResult } from "./sign-in.server.ts";
+
+/** After a successful sign-in: the cookie, and on to where the user was going. */
+export function signedInRedirect(result: Extract<SignInResult, { ok: true }>, to: string): Response {
+  return redirect(to, { headers: { "Set-Cookie": sessionCookie(result.token, result.expiresAt) } });
+}
+
+export function throttledResponse<T extends object>(values: T, retryAfterSeconds = 60) {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return data(
+    { ...values, error: `Trop de tentatives. Réessayez dans ${minutes} minute${minutes > 1 ? "s" : ""}.` },
+    { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
+  );
+}
+
+export const LINK_SENT_MESSAGE =
+  "Si un compte actif existe pour cette adresse, un message vient d'y être envoyé. Le lien qu'il contient est valable 10 minutes.";

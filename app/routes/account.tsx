@@ -1,0 +1,151 @@
+import { data, Form, redirect } from "react-router";
+import { clearedSessionCookie } from "~/auth/cookie.server";
+import { requireAuthentication } from "~/auth/guards.server";
+import { verifyPassword } from "~/auth/password.server";
+import { checkNewPassword } from "~/auth/password-policy.server";
+import { setPassword } from "~/auth/sign-in.server";
+import { requestScopeContext } from "~/context.server";
+import { deleteSession, deleteSessionsOfUser, listSessionsOfUser } from "~/queries/sessions.server";
+import type { Route } from "./+types/account";
+
+const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" });
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const { user, sessionId } = requireAuthentication(context, request);
+  const sessions = await context.get(requestScopeContext).transaction((trx) => listSessionsOfUser(trx, user.id));
+  return {
+    user: { email: user.email, displayName: user.displayName },
+    sessions: sessions.map((session) => ({
+      id: session.id,
+      current: session.id === sessionId,
+      device: session.userAgent ?? "Navigateur inconnu",
+      lastUsed: dateTime.format(session.lastUsedAt),
+      started: dateTime.format(session.createdAt),
+    })),
+  };
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const { user, sessionId } = requireAuthentication(context, request);
+  const scope = context.get(requestScopeContext);
+  const form = await request.formData();
+  const intent = form.get("intent");
+
+  if (intent === "password") {
+    const current = String(form.get("current") ?? "");
+    const next = String(form.get("password") ?? "");
+    const stored = await scope.transaction((trx) =>
+      trx.selectFrom("password_credentials").select("hash").where("user_id", "=", user.id).executeTakeFirst(),
+    );
+    if (stored && !(await verifyPassword(stored.hash, current))) {
+      return data({ intent, error: "Le mot de passe actuel est incorrect." }, { status: 400 });
+    }
+    if (next !== String(form.get("confirmation") ?? "")) {
+      return data(
+        { intent, error: "Les deux saisies du nouveau mot de passe ne sont pas identiques." },
+        { status: 400 },
+      );
+    }
+    const check = checkNewPassword(next);
+    if (!check.ok) return data({ intent, error: check.message }, { status: 400 });
+    await setPassword(scope, user.id, next, sessionId);
+    return { intent, done: "Mot de passe enregistré. Vos autres sessions ont été fermées." };
+  }
+
+  if (intent === "revoke") {
+    const target = String(form.get("session") ?? "");
+    await scope.transaction((trx) =>
+      trx.deleteFrom("sessions").where("id", "=", target).where("user_id", "=", user.id).execute(),
+    );
+    if (target === sessionId) return redirect("/", { headers: { "Set-Cookie": clearedSessionCookie() } });
+    return { intent, done: "Session fermée." };
+  }
+
+  if (intent === "revoke-others") {
+    const count = await scope.transaction((trx) => deleteSessionsOfUser(trx, user.id, sessionId));
+    return { intent, done: count > 0 ? `${count} autre(s) session(s) fermée(s).` : "Aucune autre session ouverte." };
+  }
+  if (intent === "sign-out") {
+    await scope.transaction((trx) => deleteSession(trx, sessionId));
+    return redirect("/", { headers: { "Set-Cookie": clearedSessionCookie() } });
+  }
+  throw data({ message: "Action inconnue." }, { status: 400 });
+}
+
+export default function Account({ loaderData: { user, sessions }, actionData }: Route.ComponentProps) {
+  const message = (intent: string) =>
+    actionData?.intent === intent ? (
+      "error" in actionData && actionData.error ? (
+        <p className="form-error" role="alert">
+          {actionData.error}
+        </p>
+      ) : "done" in actionData ? (
+        <p className="form-success" role="status">
+          {actionData.done}
+        </p>
+      ) : null
+    ) : null;
+  return (
+    <div className="page page--narrow">
+      <title>Mon compte — Coopérative de services</title>
+      <h1>Mon compte</h1>
+      <p>
+        {user.displayName} — {user.email}
+      </p>
+      <section aria-labelledby="mot-de-passe" className="panel">
+        <h2 id="mot-de-passe">Mot de passe</h2>
+        <Form method="post" className="stacked-form">
+          <input type="hidden" name="intent" value="password" />
+          {message("password")}
+          <label htmlFor="current">Mot de passe actuel</label>
+          <input id="current" name="current" type="password" autoComplete="current-password" />
+          <label htmlFor="password">Nouveau mot de passe (12 caractères au moins)</label>
+          <input id="password" name="password" type="password" autoComplete="new-password" minLength={12} required />
+          <label htmlFor="confirmation">Confirmation</label>
+          <input
+            id="confirmation"
+            name="confirmation"
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            required
+          />
+          <button type="submit">Changer le mot de passe</button>
+        </Form>
+      </section>
+      <section aria-labelledby="sessions" className="panel">
+        <h2 id="sessions">Sessions ouvertes</h2>
+        {message("revoke")}
+        {message("revoke-others")}
+        <ul className="session-list">
+          {sessions.map((session) => (
+            <li key={session.id}>
+              <div>
+                <strong>{session.current ? "Cette session" : session.device}</strong>
+                <br />
+                <span className="muted">
+                  Ouverte le {session.started}, dernière activité le {session.lastUsed}
+                </span>
+              </div>
+              <Form method="post">
+                <input type="hidden" name="intent" value="revoke" />
+                <input type="hidden" name="session" value={session.id} />
+                <button type="submit" className="button--secondary">
+                  {session.current ? "Me déconnecter" : "Fermer cette session"}
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+        {sessions.length > 1 ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="revoke-others" />
+            <button type="submit" className="button--secondary">
+              Fermer toutes les autres sessions
+            </button>
+          </Form>
+        ) : null}
+      </section>
+    </div>
+  );
+}

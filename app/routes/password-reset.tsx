@@ -1,0 +1,79 @@
+import { data, Form, Link } from "react-router";
+import { clientMeta } from "~/auth/guards.server";
+import { checkNewPassword } from "~/auth/password-policy.server";
+import { signedInRedirect } from "~/auth/responses.server";
+import { isLinkUsable, resetPassword } from "~/auth/sign-in.server";
+import { requestScopeContext } from "~/context.server";
+import type { Route } from "./+types/password-reset";
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const token = new URL(request.url).searchParams.get("jeton") ?? "";
+  const usable =
+    token !== "" && (await isLinkUsable(context.get(requestScopeContext), token, "password_reset", new Date()));
+  return { token: usable ? token : null };
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const form = await request.formData();
+  const token = String(form.get("jeton") ?? "");
+  const password = String(form.get("password") ?? "");
+  if (password !== String(form.get("confirmation") ?? "")) {
+    return data({ error: "Les deux saisies du mot de passe ne sont pas identiques." }, { status: 400 });
+  }
+  const check = checkNewPassword(password);
+  if (!check.ok) return data({ error: check.message }, { status: 400 });
+  const result = await resetPassword(
+    context.get(requestScopeContext),
+    token,
+    password,
+    clientMeta(context, request),
+    new Date(),
+  );
+  if (result.ok) return signedInRedirect(result, "/accueil");
+  return data({ error: "Ce lien n'est plus valable : il a déjà servi ou a expiré.", expired: true }, { status: 400 });
+}
+
+export default function PasswordReset({ loaderData, actionData }: Route.ComponentProps) {
+  const expired = loaderData.token === null || (actionData && "expired" in actionData);
+  return (
+    <div className="page page--narrow">
+      <title>Nouveau mot de passe — Coopérative de services</title>
+      <h1>Choisir un nouveau mot de passe</h1>
+      {expired ? (
+        <div className="panel">
+          <p className="form-error" role="alert">
+            Ce lien n'est plus valable : il a déjà servi ou a expiré.
+          </p>
+          <p>
+            <Link to="/mot-de-passe/oubli">Demander un nouveau lien</Link>
+          </p>
+        </div>
+      ) : (
+        <Form method="post" className="panel stacked-form">
+          <input type="hidden" name="jeton" value={loaderData.token ?? ""} />
+          <p className="muted">
+            Au moins 12 caractères, sans autre règle : une phrase de plusieurs mots est un bon choix. Vos autres
+            sessions seront fermées.
+          </p>
+          {actionData?.error ? (
+            <p className="form-error" role="alert">
+              {actionData.error}
+            </p>
+          ) : null}
+          <label htmlFor="password">Nouveau mot de passe</label>
+          <input id="password" name="password" type="password" autoComplete="new-password" minLength={12} required />
+          <label htmlFor="confirmation">Confirmation</label>
+          <input
+            id="confirmation"
+            name="confirmation"
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            required
+          />
+          <button type="submit">Enregistrer et me connecter</button>
+        </Form>
+      )}
+    </div>
+  );
+}
