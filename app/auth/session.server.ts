@@ -1,10 +1,11 @@
 import type { Transaction } from "kysely";
 import { ANONYMOUS, applyRequestContext, type RequestContext } from "../../db/request-context.ts";
-import type { DB } from "../../db/schema.ts";
+import type { DB, MembershipRole } from "../../db/schema.ts";
 import { absoluteExpiry, judgeSession, needsTouch } from "../domain/session-policy.ts";
 import {
   deleteSession,
   findPresentedSession,
+  findUser,
   insertSession,
   listMembershipsOfUser,
   type MembershipOfUser,
@@ -25,6 +26,13 @@ export interface Authentication {
   memberships: MembershipOfUser[];
   active: MembershipOfUser | null;
   context: RequestContext;
+}
+
+const ROLE_RANK: Record<MembershipRole, number> = { operator_admin: 0, referent: 1, agent: 2, viewer: 3 };
+
+/** Until the user picks one, they act in the membership with the most rights. */
+function defaultMembership(memberships: MembershipOfUser[]): MembershipOfUser | null {
+  return [...memberships].sort((a, b) => ROLE_RANK[a.role] - ROLE_RANK[b.role])[0] ?? null;
 }
 
 export function contextFor(userId: string, membership: MembershipOfUser | null): RequestContext {
@@ -67,19 +75,20 @@ export async function resolveSession(
 ): Promise<Authentication | null> {
   const session = await findPresentedSession(trx, sessionId);
   if (!session) return null;
-  if (session.disabledAt !== null || judgeSession(session, now) !== "valid") {
+  await applyRequestContext(trx, { ...ANONYMOUS, userId: session.userId }, { sessionId });
+  const user = await findUser(trx, session.userId);
+  if (!user || user.disabledAt !== null || judgeSession(session, now) !== "valid") {
     await deleteSession(trx, sessionId);
     return null;
   }
   if (needsTouch(session, now)) await touchSession(trx, sessionId, now);
 
-  await applyRequestContext(trx, { ...ANONYMOUS, userId: session.userId }, { sessionId });
   const memberships = await listMembershipsOfUser(trx, session.userId);
   const active =
     memberships.find((membership) => membership.id === session.activeMembershipId) ?? memberships[0] ?? null;
   return {
     sessionId,
-    user: { id: session.userId, email: session.email, displayName: session.displayName },
+    user: { id: user.id, email: user.email, displayName: user.displayName },
     memberships,
     active,
     context: contextFor(session.userId, active),

@@ -50,13 +50,17 @@ export async function insertSession(
     .execute();
 }
 
-/** The session presented by the request (lookup sessionId), with its user. */
-export function findPresentedSession(trx: Trx, id: string) {
+/** The session presented by the request (lookup sessionId). */
+export function findPresentedSession(trx: Trx, id: string): Promise<SessionRow | undefined> {
+  return trx.selectFrom("sessions as s").select(sessionColumns).where("s.id", "=", id).executeTakeFirst();
+}
+
+/** A user as they see themself (the context must carry the user). */
+export function findUser(trx: Trx, id: string) {
   return trx
-    .selectFrom("sessions as s")
-    .innerJoin("users as u", "u.id", "s.user_id")
-    .select([...sessionColumns, "u.email", "u.display_name as displayName", "u.disabled_at as disabledAt"])
-    .where("s.id", "=", id)
+    .selectFrom("users")
+    .select(["id", "email", "display_name as displayName", "disabled_at as disabledAt"])
+    .where("id", "=", id)
     .executeTakeFirst();
 }
 
