@@ -46,9 +46,22 @@ export default defineConfig({
         extends: true,
         test: {
           ...shared,
+          // The production build's request handler, over HTTP, on a PostgreSQL server set up as in production.
+          name: "http",
+          include: ["test/http/**/*.http.test.ts"],
+          env: { TEST_DB_ENGINE: "postgres" },
+          globalSetup: ["test/setup/build.ts", "test/setup/postgres-server.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          ...shared,
           name: "e2e",
           include: ["test/e2e/**/*.e2e.test.ts"],
-          globalSetup: ["test/e2e/serve-portal.ts"],
+          globalSetup: ["test/setup/build.ts", "test/e2e/serve-portal.ts"],
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -33,15 +33,22 @@ export interface Tenant {
 }
 
 /** Seeds one cooperative with two organisations (operator, commune), two users and their memberships. */
-export async function seedTenant(owner: Kysely<DB>, name: "A" | "B", sirenPrefix: string): Promise<Tenant> {
+export async function seedTenant(
+  owner: Kysely<DB>,
+  name: "A" | "B",
+  sirenPrefix: string,
+  { markPublicNames = true } = {},
+): Promise<Tenant> {
   const marker = `MARKER-${name}-${sirenPrefix}`;
+  // Names of cooperatives and organisations are public reference data: pages may show them.
+  const publicName = markPublicNames ? marker : `Territoire ${name}`;
   return owner.transaction().execute(async (trx) => {
     const cooperative = await trx
       .insertInto("cooperatives")
       .values({
         siren: sirenFrom(`${sirenPrefix}00`),
-        epci_name: `${marker} EPCI`,
-        display_name: `${marker} coopérative`,
+        epci_name: `${publicName} EPCI`,
+        display_name: `${publicName} coopérative`,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -53,14 +60,14 @@ export async function seedTenant(owner: Kysely<DB>, name: "A" | "B", sirenPrefix
           kind: "epci",
           is_operator: true,
           siren: sirenFrom(`${sirenPrefix}00`),
-          name: `${marker} opérateur`,
+          name: `${publicName} opérateur`,
         },
         {
           cooperative_id: cooperative.id,
           kind: "commune",
           siren: sirenFrom(`${sirenPrefix}11`),
           insee_code: `${sirenPrefix.slice(0, 2)}001`,
-          name: `${marker} commune`,
+          name: `${publicName} commune`,
         },
       ])
       .returning("id")
@@ -75,7 +82,7 @@ export async function seedTenant(owner: Kysely<DB>, name: "A" | "B", sirenPrefix
           year: 2026,
           basis: "total" as const,
           population: 1000,
-          source: `${marker} source`,
+          source: `${publicName} source`,
         })),
       )
       .execute();

@@ -1,0 +1,235 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSession } from "../../app/auth/session.server.ts";
+import { setPassword } from "../../app/auth/sign-in.server.ts";
+import { requestScopeFactory } from "../../app/context.server.ts";
+import routes from "../../app/routes.ts";
+import type { Database } from "../../db/engine.ts";
+import { ANONYMOUS, applyRequestContext } from "../../db/request-context.ts";
+import type { MembershipRole } from "../../db/schema.ts";
+import { createTestDatabase } from "../database.ts";
+import { seedTenant, type Tenant } from "../tenants.ts";
+import { servePortal } from "./server.ts";
+
+type Role = "anonymous" | MembershipRole;
+type Relation = "own" | "sameCooperative" | "otherCooperative";
+const ROLES: Role[] = ["anonymous", "operator_admin", "referent", "agent", "viewer"];
+const RELATIONS: Relation[] = ["own", "sameCooperative", "otherCooperative"];
+
+/** The object a request is about, seen from the signed-in user. */
+interface Target {
+  siren: string;
+  membershipId: string;
+}
+
+interface Row {
+  request(target: Target): { path: string; form?: Record<string, string> };
+  /** "status" or "status /redirect-path", per role, the same for every relation unless `byRelation`. */
+  expected: Record<Role, string> | Record<Relation, Record<Role, string>>;
+}
+
+const all = (outcome: string): Record<Role, string> => ({
+  anonymous: outcome,
+  operator_admin: outcome,
+  referent: outcome,
+  agent: outcome,
+  viewer: outcome,
+});
+// A new address per request: attempts on one account are throttled (5 per 15 minutes).
+let unknownAccounts = 0;
+const unknownEmail = () => `inconnu${++unknownAccounts}@nulle-part.test`;
+
+const signedIn = (outcome: string): Record<Role, string> => ({ ...all(outcome), anonymous: "302 /connexion" });
+
+/**
+ * The expected outcome of every route with a loader or an action, written out
+ * here rather than derived from the app's permission map.
+ */
+const MATRIX: Record<string, Row> = {
+  "GET /": { request: () => ({ path: "/" }), expected: all("200") },
+  "GET /cooperatives/:siren": {
+    // Public reference data: every cooperative's page is readable by all.
+    request: (target) => ({ path: `/cooperatives/${target.siren}` }),
+    expected: all("200"),
+  },
+  "GET /connexion": {
+    request: () => ({ path: "/connexion" }),
+    expected: { ...all("302 /accueil"), anonymous: "200" },
+  },
+  "POST /connexion": {
+    // A signed-in user posting here is sent home (the page's loader runs after the action).
+    request: () => ({ path: "/connexion", form: { intent: "password", email: unknownEmail(), password: "faux" } }),
+    expected: { ...all("302 /accueil"), anonymous: "400" },
+  },
+  "GET /connexion/lien": { request: () => ({ path: "/connexion/lien?jeton=inconnu" }), expected: all("200") },
+  "POST /connexion/lien": {
+    request: () => ({ path: "/connexion/lien", form: { jeton: "inconnu" } }),
+    expected: all("400"),
+  },
+  "POST /mot-de-passe/oubli": {
+    request: () => ({ path: "/mot-de-passe/oubli", form: { email: unknownEmail() } }),
+    expected: all("200"),
+  },
+  "GET /mot-de-passe/nouveau": {
+    request: () => ({ path: "/mot-de-passe/nouveau?jeton=inconnu" }),
+    expected: all("200"),
+  },
+  "POST /mot-de-passe/nouveau": {
+    request: () => ({
+      path: "/mot-de-passe/nouveau",
+      form: { jeton: "inconnu", password: "une phrase assez longue", confirmation: "une phrase assez longue" },
+    }),
+    expected: all("400"),
+  },
+  "GET /deconnexion": { request: () => ({ path: "/deconnexion" }), expected: all("302 /") },
+  "POST /deconnexion": { request: () => ({ path: "/deconnexion", form: {} }), expected: all("302 /") },
+  "GET /accueil": { request: () => ({ path: "/accueil" }), expected: signedIn("200") },
+  "GET /compte": { request: () => ({ path: "/compte" }), expected: signedIn("200") },
+  "POST /compte": {
+    request: () => ({ path: "/compte", form: { intent: "revoke-others" } }),
+    expected: signedIn("200"),
+  },
+  "GET /espace": { request: () => ({ path: "/espace" }), expected: all("302 /accueil") },
+  "POST /espace": {
+    // Another person's membership, here or elsewhere, is not found: no existence leak.
+    request: (target) => ({ path: "/espace", form: { membership: target.membershipId } }),
+    expected: {
+      own: signedIn("302 /accueil"),
+      sameCooperative: signedIn("404"),
+      otherCooperative: signedIn("404"),
+    },
+  },
+  "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
+};
+
+interface RouteEntry {
+  path?: string;
+  index?: boolean;
+  file: string;
+  children?: RouteEntry[];
+}
+
+async function routeRows(): Promise<string[]> {
+  const rows: string[] = [];
+  const visit = async (entry: RouteEntry, parent: string) => {
+    const path = entry.index ? parent || "/" : `${parent}/${entry.path ?? ""}`.replace(/\/+/g, "/");
+    const module = (await import(`../../app/${entry.file}`)) as { loader?: unknown; action?: unknown };
+    if (module.loader) rows.push(`GET ${path}`);
+    if (module.action) rows.push(`POST ${path}`);
+    for (const child of entry.children ?? []) await visit(child, path);
+  };
+  for (const entry of routes as RouteEntry[]) await visit(entry, "");
+  return rows.sort();
+}
+
+describe("authorization matrix: every route x role x relation, over HTTP", () => {
+  let database: Database;
+  let portal: Awaited<ReturnType<typeof servePortal>>;
+  let a: Tenant;
+  let b: Tenant;
+  const users = {} as Record<MembershipRole, { userId: string; membershipId: string }>;
+  let sirenA = "";
+  let sirenB = "";
+  let membershipB = "";
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    a = await seedTenant(database.owner, "A", "213400", { markPublicNames: false });
+    b = await seedTenant(database.owner, "B", "215700", { markPublicNames: false });
+    for (const role of ["agent", "viewer"] as const) {
+      const userId = randomUUID();
+      await database.owner
+        .insertInto("users")
+        .values({ id: userId, email: `${role}-a@213400.test`, display_name: `${role} de A` })
+        .execute();
+      await database.owner
+        .insertInto("memberships")
+        .values({ user_id: userId, organisation_id: a.communeId, cooperative_id: a.cooperativeId, role })
+        .execute();
+    }
+    const memberships = await database.owner
+      .selectFrom("memberships as m")
+      .innerJoin("users as u", "u.id", "m.user_id")
+      .select(["m.id", "m.role", "m.user_id", "u.email"])
+      .execute();
+    for (const membership of memberships) {
+      if (membership.email.endsWith("@213400.test")) {
+        users[membership.role] = { userId: membership.user_id, membershipId: membership.id };
+      }
+    }
+    const cooperatives = await database.owner.selectFrom("cooperatives").select(["id", "siren"]).execute();
+    sirenA = cooperatives.find((cooperative) => cooperative.id === a.cooperativeId)?.siren ?? "";
+    sirenB = cooperatives.find((cooperative) => cooperative.id === b.cooperativeId)?.siren ?? "";
+    membershipB = (
+      await database.owner
+        .selectFrom("memberships")
+        .select("id")
+        .where("user_id", "=", b.referentUserId)
+        .executeTakeFirstOrThrow()
+    ).id;
+    await setPassword(requestScopeFactory(database.app)(ANONYMOUS), a.referentUserId, "une phrase de passe solide");
+    portal = await servePortal(database.app);
+  });
+  afterAll(async () => {
+    await portal?.close();
+    await database?.close();
+  });
+
+  async function cookieFor(role: Role): Promise<string | undefined> {
+    if (role === "anonymous") return undefined;
+    const { userId } = users[role];
+    const { token } = await requestScopeFactory(database.app)(ANONYMOUS).withLookup({}, async (trx) => {
+      await applyRequestContext(trx, { ...ANONYMOUS, userId });
+      return startSession(trx, userId, { userAgent: "matrix", ipAddress: "127.0.0.1" }, new Date());
+    });
+    return `__Host-session=${token}`;
+  }
+
+  /** Own: the user's own membership in its cooperative; same cooperative: another person's in another organisation. */
+  function targetFor(role: Role, relation: Relation): Target {
+    const own = role === "anonymous" ? users.referent : users[role];
+    const other = role === "operator_admin" ? users.referent : users.operator_admin;
+    if (relation === "own") return { siren: sirenA, membershipId: own.membershipId };
+    if (relation === "sameCooperative") return { siren: sirenA, membershipId: other.membershipId };
+    return { siren: sirenB, membershipId: membershipB };
+  }
+
+  it("has a row for every route with a loader or an action, and no other", async () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(await routeRows());
+  });
+
+  it("gives each role the expected outcome, and never shows the other tenant's private data", async () => {
+    const failures: string[] = [];
+    for (const [key, row] of Object.entries(MATRIX)) {
+      const method = key.split(" ")[0] as "GET" | "POST";
+      for (const role of ROLES) {
+        for (const relation of RELATIONS) {
+          const expected =
+            "own" in row.expected ? row.expected[relation][role] : (row.expected as Record<Role, string>)[role];
+          const { path, form } = row.request(targetFor(role, relation));
+          const cookie = await cookieFor(role);
+          const response = await fetch(`${portal.url}${path}`, {
+            method,
+            redirect: "manual",
+            headers: {
+              ...(cookie ? { Cookie: cookie } : {}),
+              ...(form ? { Origin: portal.url, "Content-Type": "application/x-www-form-urlencoded" } : {}),
+            },
+            body: form ? new URLSearchParams(form).toString() : undefined,
+          });
+          const location = response.headers.get("Location");
+          const outcome = location
+            ? `${response.status} ${new URL(location, portal.url).pathname}`
+            : String(response.status);
+          const body = await response.text();
+          const cell = `${key} as ${role} on ${relation}`;
+          if (outcome !== expected) failures.push(`${cell}: got ${outcome}, expected ${expected}`);
+          for (const secret of [b.marker, b.adminUserId, b.referentUserId, membershipB]) {
+            if (body.includes(secret)) failures.push(`${cell}: the body shows the other tenant's ${secret}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
