@@ -49,6 +49,7 @@ describe("a visitor browses Montpellier's cooperative (production build, Chromiu
     const population = page.getByRole("link", { name: /^Population/ });
     await population.click();
     await expect.poll(() => page.url()).toContain("sort=population");
+    await page.locator('th[aria-sort="ascending"]', { hasText: "Population" }).waitFor();
     await page.getByRole("link", { name: /^Population/ }).click();
     await expect.poll(() => page.url()).toContain("dir=desc");
     await expect

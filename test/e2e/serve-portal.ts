@@ -8,6 +8,7 @@ import { freePort } from "../free-port.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     portalUrl: string;
+    mailboxDir: string;
   }
 }
 
@@ -22,7 +23,9 @@ export default async function setup(project: TestProject) {
     ...process.env,
     PORT: String(port),
     HOST: "127.0.0.1",
+    PUBLIC_URL: `http://localhost:${port}`,
     DATA_DIR: path.join(dataRoot, "pglite"),
+    MAILBOX_DIR: path.join(dataRoot, "mailbox"),
     APP_MODE: "demo",
   };
   // As from a shell: npm start sets NODE_ENV=production itself (Vitest's "test" must not leak in).
@@ -50,7 +53,9 @@ export default async function setup(project: TestProject) {
       reject(new Error(`The portal exited with code ${code}:\n${output}`));
     });
   });
-  project.provide("portalUrl", `http://127.0.0.1:${port}`);
+  // "localhost": where browsers accept the Secure session cookie over plain HTTP.
+  project.provide("portalUrl", `http://localhost:${port}`);
+  project.provide("mailboxDir", path.join(dataRoot, "mailbox"));
 
   return async () => {
     const exited = new Promise((resolve) => server.once("exit", resolve));
