@@ -30,6 +30,30 @@ describe("command line", () => {
     expect(again.stdout).toContain("CU Le Mans Métropole (247200132): no change");
   }, 60_000);
 
+  it("admin:create makes an operator admin and prints a one-time sign-in link", () => {
+    const imported = run("scripts/territory-import.ts", ["--epci", "247200132"]);
+    expect(imported.status).toBe(0);
+    const created = run(
+      "scripts/create-admin.ts",
+      ["--epci", "247200132", "--email", "Premiere.Admin@Le-Mans.test", "--name", "Première Admin"],
+      { DATA_DIR: imported.dataDir, PUBLIC_URL: "https://portail.example" },
+    );
+    expect(created.status).toBe(0);
+    expect(created.stdout).toContain(
+      "Première Admin <premiere.admin@le-mans.test> is an operator admin of cooperative 247200132.",
+    );
+    expect(created.stdout).toMatch(/https:\/\/portail\.example\/connexion\/lien\?jeton=[A-Za-z0-9_-]{43}/);
+
+    const unknown = run("scripts/create-admin.ts", ["--epci", "200039865", "--email", "a@b.test", "--name", "X"], {
+      DATA_DIR: imported.dataDir,
+    });
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("No cooperative with SIREN 200039865");
+    const bad = run("scripts/create-admin.ts", ["--epci", "247200132", "--email", "pas-une-adresse", "--name", "X"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--email");
+  }, 60_000);
+
   it("territory:import explains its usage when given neither --epci nor --all", () => {
     const result = run("scripts/territory-import.ts", []);
     expect(result.status).toBe(2);

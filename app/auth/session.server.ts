@@ -85,7 +85,7 @@ export async function resolveSession(
 
   const memberships = await listMembershipsOfUser(trx, session.userId);
   const active =
-    memberships.find((membership) => membership.id === session.activeMembershipId) ?? memberships[0] ?? null;
+    memberships.find((membership) => membership.id === session.activeMembershipId) ?? defaultMembership(memberships);
   return {
     sessionId,
     user: { id: user.id, email: user.email, displayName: user.displayName },

@@ -91,6 +91,83 @@ describe("sign-in over HTTP", () => {
     }
   });
 
+  const signIn = async (password = PASSWORD) => {
+    const response = await post("/connexion", { intent: "password", email, password });
+    expect(response.status).toBe(302);
+    return (response.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+  };
+  const page = async (path: string, cookie: string) =>
+    fetch(`${portal.url}${path}`, { redirect: "manual", headers: { Cookie: cookie } });
+
+  it("lists the user's sessions and closes the others on request", async () => {
+    const phone = await signIn();
+    const laptop = await signIn();
+    const account = await page("/compte", laptop);
+    expect(account.status).toBe(200);
+    expect(await account.text()).toContain("Fermer toutes les autres sessions");
+
+    const revoked = await post("/compte", { intent: "revoke-others" }, { Cookie: laptop });
+    expect(revoked.status).toBe(200);
+    expect((await page("/accueil", phone)).status).toBe(302);
+    expect((await page("/accueil", laptop)).status).toBe(200);
+  });
+
+  it("changes the password with the current one: the new one works, other sessions end", async () => {
+    const other = await signIn();
+    const current = await signIn();
+    const change = (form: Record<string, string>) =>
+      post("/compte", { intent: "password", ...form }, { Cookie: current });
+
+    const wrong = await change({
+      current: "pas le bon",
+      password: "nouvelle phrase secrète",
+      confirmation: "nouvelle phrase secrète",
+    });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain("Le mot de passe actuel est incorrect.");
+    const common = await change({ current: PASSWORD, password: "123456789012", confirmation: "123456789012" });
+    expect(common.status).toBe(400);
+    expect(await common.text()).toContain("les plus courants");
+
+    const done = await change({
+      current: PASSWORD,
+      password: "nouvelle phrase secrète",
+      confirmation: "nouvelle phrase secrète",
+    });
+    expect(done.status).toBe(200);
+    expect((await page("/accueil", other)).status).toBe(302);
+    expect((await page("/accueil", current)).status).toBe(200);
+    await signIn("nouvelle phrase secrète");
+    await setPassword(requestScopeFactory(database.app)(ANONYMOUS), tenant.referentUserId, PASSWORD);
+  });
+
+  it("lets a person with several memberships switch the one they act in", async () => {
+    const otherOrganisation = await database.owner
+      .insertInto("memberships")
+      .values({
+        user_id: tenant.referentUserId,
+        organisation_id: tenant.operatorId,
+        cooperative_id: tenant.cooperativeId,
+        role: "viewer",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const cookie = await signIn();
+    const actingAs = (html: string) => html.match(/en tant que <strong>([^<]+)<\/strong>/)?.[1];
+    expect(actingAs(await (await page("/accueil", cookie)).text())).toBe("Référent");
+
+    const switched = await post(
+      "/espace",
+      { membership: otherOrganisation.id, retour: "/accueil" },
+      { Cookie: cookie },
+    );
+    expect(switched.status).toBe(302);
+    const home = await (await page("/accueil", cookie)).text();
+    expect(actingAs(home)).toBe("Lecteur (élu)");
+    expect(home).toContain(`${tenant.marker} opérateur`);
+    await database.owner.deleteFrom("memberships").where("id", "=", otherOrganisation.id).execute();
+  });
+
   it("signs in with an emailed link only through the confirm button, once", async () => {
     await post("/connexion", { intent: "link", email });
     const link = portal.mails.at(-1)?.text.match(/https?:\/\/\S+/)?.[0] ?? "";
