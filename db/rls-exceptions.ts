@@ -26,3 +26,9 @@ export const TABLES_WITHOUT_RLS: Record<string, string> = {
   kysely_migration: "migration bookkeeping, used by the owner only",
   kysely_migration_lock: "migration bookkeeping, used by the owner only",
 };
+
+/** SECURITY DEFINER functions, each with why it must see past row-level security. */
+export const SECURITY_DEFINER_FUNCTIONS: Record<string, string> = {
+  user_belongs_only_to:
+    "whether all of a user's memberships are in one cooperative (so its admins may disable the account): must see memberships of every cooperative; answers a boolean only",
+};

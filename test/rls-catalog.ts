@@ -1,6 +1,11 @@
 import { type Kysely, sql } from "kysely";
 import { APP_ROLE } from "../db/request-context.ts";
-import { KEYED_TABLES, PUBLIC_REFERENCE_TABLES, TABLES_WITHOUT_RLS } from "../db/rls-exceptions.ts";
+import {
+  KEYED_TABLES,
+  PUBLIC_REFERENCE_TABLES,
+  SECURITY_DEFINER_FUNCTIONS,
+  TABLES_WITHOUT_RLS,
+} from "../db/rls-exceptions.ts";
 import type { DB } from "../db/schema.ts";
 
 interface Relation {
@@ -74,14 +79,24 @@ export async function findIsolationProblems(
     if (role.owned > 0) problems.push(`${appRole} owns ${role.owned} relation(s)`);
   }
 
-  const { rows: rights } = await sql<{ create_in_public: boolean; member_of: string[]; definers: string[] }>`
+  const { rows: rights } = await sql<{
+    create_in_public: boolean;
+    member_of: string[];
+    definers: string[];
+    definers_without_search_path: string[];
+  }>`
     SELECT has_schema_privilege(${appRole}, 'public', 'CREATE') AS create_in_public,
            coalesce((SELECT array_agg(g.rolname::text ORDER BY g.rolname) FROM pg_auth_members m
                        JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
                       WHERE u.rolname = ${appRole}), '{}') AS member_of,
            coalesce((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
                        JOIN pg_namespace n ON n.oid = p.pronamespace
-                      WHERE n.nspname = 'public' AND p.prosecdef), '{}') AS definers`.execute(db);
+                      WHERE n.nspname = 'public' AND p.prosecdef), '{}') AS definers,
+           coalesce((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
+                       JOIN pg_namespace n ON n.oid = p.pronamespace
+                      WHERE n.nspname = 'public' AND p.prosecdef
+                        AND NOT coalesce(p.proconfig::text[] && ARRAY['search_path=pg_catalog, public'], false)),
+                    '{}') AS definers_without_search_path`.execute(db);
   const { create_in_public, member_of, definers } = rights[0] ?? {
     create_in_public: false,
     member_of: [],
@@ -89,6 +104,8 @@ export async function findIsolationProblems(
   };
   if (create_in_public) problems.push(`${appRole} may create objects in schema public`);
   for (const group of member_of) problems.push(`${appRole} is a member of ${group}`);
-  for (const definer of definers) problems.push(`function ${definer} is SECURITY DEFINER`);
+  for (const definer of definers) {
+    if (!(definer in SECURITY_DEFINER_FUNCTIONS)) problems.push(`function ${definer} is SECURITY DEFINER`);
+  }
   return problems;
 }

@@ -129,6 +129,12 @@ describe(`sign-in and sessions (${testEngine})`, () => {
       const second = await signIn();
       const disabled = await scope(tenant.context).transaction((trx) => disableUser(trx, tenant.referentUserId, T0));
       expect(disabled).toBe(true);
+      const left = await database.owner
+        .selectFrom("sessions")
+        .select("id")
+        .where("user_id", "=", tenant.referentUserId)
+        .execute();
+      expect(left).toEqual([]);
       expect(await resolve(first.token, T0)).toBeNull();
       expect(await resolve(second.token, T0)).toBeNull();
       const again = await signInWithPassword(scope(), { email, password: PASSWORD }, client(), T0);
@@ -139,6 +145,37 @@ describe(`sign-in and sessions (${testEngine})`, () => {
         .where("id", "=", tenant.referentUserId)
         .execute();
     });
+  });
+
+  it("cannot be disabled by the user themself, nor by a referent", async () => {
+    for (const context of [tenant.referentContext, { ...tenant.referentContext, role: "operator_admin" as const }]) {
+      const attempt = scope(context).transaction((trx) => disableUser(trx, tenant.referentUserId, T0));
+      await expect(attempt).rejects.toMatchObject({ code: "42501" });
+    }
+    const direct = scope(tenant.referentContext).transaction((trx) =>
+      trx.updateTable("users").set({ disabled_at: T0 }).where("id", "=", tenant.referentUserId).execute(),
+    );
+    await expect(direct).rejects.toMatchObject({ code: "42501" });
+  });
+
+  it("of a member of two cooperatives cannot be disabled by one cooperative's admin", async () => {
+    const other = await seedTenant(database.owner, "B", "215700");
+    await database.owner
+      .insertInto("memberships")
+      .values({
+        user_id: tenant.referentUserId,
+        organisation_id: other.communeId,
+        cooperative_id: other.cooperativeId,
+        role: "viewer",
+      })
+      .execute();
+    const attempt = await scope(tenant.context).transaction((trx) => disableUser(trx, tenant.referentUserId, T0));
+    expect(attempt).toBe(false);
+    await database.owner
+      .deleteFrom("memberships")
+      .where("cooperative_id", "=", other.cooperativeId)
+      .where("user_id", "=", tenant.referentUserId)
+      .execute();
   });
 
   describe("password sign-in", () => {
