@@ -12,6 +12,7 @@ describe("parseEnv", () => {
       DATABASE_POOL_SIZE: 10,
       DATA_DIR: ".data/pglite",
       MAILBOX_DIR: ".data/mailbox",
+      TRUST_PROXY: "loopback",
     });
   });
 

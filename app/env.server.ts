@@ -22,6 +22,7 @@ const envSchema = z.object({
   ),
   DATABASE_POOL_SIZE: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(200).default(10)),
   DATA_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/pglite")),
+  TRUST_PROXY: z.preprocess(emptyAsUnset, z.string().default("loopback")),
   MAILBOX_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/mailbox")),
   PUBLIC_URL: z.preprocess(
     emptyAsUnset,

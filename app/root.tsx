@@ -30,8 +30,11 @@ export function loader({ context }: Route.LoaderArgs) {
           activeMembershipId: authentication.active?.id ?? null,
           memberships: authentication.memberships.map((membership) => ({
             id: membership.id,
-            label: `${membership.organisationName} — ${ROLE_LABELS[membership.role]}`,
-            cooperativeName: membership.cooperativeName,
+            label: `${membership.organisationName} — ${ROLE_LABELS[membership.role]}${
+              new Set(authentication.memberships.map((other) => other.cooperativeId)).size > 1
+                ? ` (${membership.cooperativeName})`
+                : ""
+            }`,
           })),
         }
       : null,
@@ -139,6 +142,18 @@ export default function App() {
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   if (isRouteErrorResponse(error) && error.status === 404) {
     return <NotFound />;
+  }
+  if (isRouteErrorResponse(error) && error.status === 403) {
+    return (
+      <div className="page">
+        <title>Accès refusé — Coopérative de services</title>
+        <h1>Accès refusé</h1>
+        <p>Votre rôle dans l'organisation active ne permet pas d'ouvrir cette page.</p>
+        <p>
+          <Link to="/accueil">Retour à votre accueil</Link>
+        </p>
+      </div>
+    );
   }
   if (import.meta.env.DEV) console.error(error);
   return (

@@ -23,6 +23,10 @@ if (env.APP_MODE === "production" && env.DATABASE_URL && !env.APP_DATABASE_URL) 
   );
   process.exit(1);
 }
+if (env.APP_MODE === "production" && !env.PUBLIC_URL) {
+  console.error("PUBLIC_URL: required in production: links in emails are built from it.");
+  process.exit(1);
+}
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 let database: Database | undefined;
@@ -83,6 +87,7 @@ async function main() {
   const services = {
     mail: mailboxDirectory(path.resolve(root, env.MAILBOX_DIR)),
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    trustProxy: env.TRUST_PROXY,
   };
   if (dev) {
     const vite = await import("vite");

@@ -10,11 +10,15 @@ import type { DB } from "../db/schema.ts";
  * The React Router request handler, built by Vite together with the app so
  * that both share the same context objects. The caller owns the database.
  */
-export function createApp(database: Kysely<DB>, options: { mail: MailSender; publicUrl: string }): express.Express {
-  const services = { scopes: requestScopeFactory(database), ...options };
+export function createApp(
+  database: Kysely<DB>,
+  options: { mail: MailSender; publicUrl: string; trustProxy?: string },
+): express.Express {
+  const services = { scopes: requestScopeFactory(database), mail: options.mail, publicUrl: options.publicUrl };
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // Which proxies' X-Forwarded-For to believe for the client address (throttling per IP).
+  app.set("trust proxy", options.trustProxy ?? "loopback");
   app.use(
     createRequestHandler({
       build: () => import("virtual:react-router/server-build"),

@@ -61,6 +61,11 @@ describe(`sign-in and sessions (${testEngine})`, () => {
     if (!result.ok) throw new Error(`sign-in failed: ${result.reason}`);
     return result;
   };
+  const requested = async (...args: Parameters<typeof requestEmailLink>) => {
+    const result = await requestEmailLink(...args);
+    await result.delivery;
+    return result;
+  };
   const linkFromMail = (mail: MailMessage | undefined) => {
     const match = mail?.text.match(/jeton=([A-Za-z0-9_-]+)/);
     if (!match?.[1]) throw new Error("no link in the mail");
@@ -227,7 +232,7 @@ describe(`sign-in and sessions (${testEngine})`, () => {
 
   describe("emailed links", () => {
     it("sign in once: of two concurrent confirmations exactly one succeeds", async () => {
-      await requestEmailLink(scope(), services(), { email, purpose: "sign_in" }, client(), T0);
+      await requested(scope(), services(), { email, purpose: "sign_in" }, client(), T0);
       expect(mails).toHaveLength(1);
       expect(mails[0]).toMatchObject({ to: email, subject: "Votre lien de connexion" });
       const token = linkFromMail(mails[0]);
@@ -242,28 +247,22 @@ describe(`sign-in and sessions (${testEngine})`, () => {
     });
 
     it("expire after 10 minutes", async () => {
-      await requestEmailLink(scope(), services(), { email, purpose: "sign_in" }, client(), T0);
+      await requested(scope(), services(), { email, purpose: "sign_in" }, client(), T0);
       const token = linkFromMail(mails[0]);
       expect(await consumeLink(scope(), token, "sign_in", at(minutes(10)))).toBeNull();
     });
 
     it("are sent only to existing accounts, and only serve their purpose", async () => {
-      await requestEmailLink(
-        scope(),
-        services(),
-        { email: "inconnu@nulle-part.test", purpose: "sign_in" },
-        client(),
-        T0,
-      );
+      await requested(scope(), services(), { email: "inconnu@nulle-part.test", purpose: "sign_in" }, client(), T0);
       expect(mails).toEqual([]);
-      await requestEmailLink(scope(), services(), { email, purpose: "password_reset" }, client(), T0);
+      await requested(scope(), services(), { email, purpose: "password_reset" }, client(), T0);
       const token = linkFromMail(mails[0]);
       expect(await consumeLink(scope(), token, "sign_in", T0)).toBeNull();
     });
 
     it("reset the password and end the other sessions", async () => {
       const before = await signIn();
-      await requestEmailLink(scope(), services(), { email, purpose: "password_reset" }, client(), T0);
+      await requested(scope(), services(), { email, purpose: "password_reset" }, client(), T0);
       const token = linkFromMail(mails[0]);
       const reset = await resetPassword(scope(), token, "un tout nouveau mot de passe", client(), at(minutes(1)));
       expect(reset.ok).toBe(true);

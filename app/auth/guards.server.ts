@@ -24,9 +24,20 @@ export function requirePermission(
   return authentication;
 }
 
-/** A path inside the portal to go back to after signing in; anything else goes home. */
+/**
+ * A path inside the portal to go back to after signing in; anything else goes
+ * home. Parsed as a browser would (which drops tabs and newlines and reads "\\"
+ * as "/"), and kept only if it stays on this site.
+ */
 export function safeReturnPath(value: string | null | undefined): string {
-  return value?.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/accueil";
+  const fallback = "/accueil";
+  const hasControlOrBackslash = [...(value ?? "")].some(
+    (char) => char <= "\u001f" || char === "\u007f" || char === "\\",
+  );
+  if (!value || !value.startsWith("/") || hasControlOrBackslash) return fallback;
+  const base = "http://portail.invalid";
+  const url = new URL(value, base);
+  return url.origin === base && !url.pathname.startsWith("//") ? `${url.pathname}${url.search}${url.hash}` : fallback;
 }
 
 export function clientMeta(

@@ -1,9 +1,17 @@
-import { data, redirect } from "react-router";
+import { data, type RouterContextProvider, redirect } from "react-router";
+import { authenticationContext, requestScopeContext } from "../context.server.ts";
+import { deleteSession } from "../queries/sessions.server.ts";
 import { sessionCookie } from "./cookie.server.ts";
 import type { SignInResult } from "./sign-in.server.ts";
 
-/** After a successful sign-in: the cookie, and on to where the user was going. */
-export function signedInRedirect(result: Extract<SignInResult, { ok: true }>, to: string): Response {
+/** After a successful sign-in: the session the browser had ends, the new cookie, and on to where the user was going. */
+export async function signedInRedirect(
+  context: Readonly<RouterContextProvider>,
+  result: Extract<SignInResult, { ok: true }>,
+  to: string,
+): Promise<Response> {
+  const previous = context.get(authenticationContext);
+  if (previous) await context.get(requestScopeContext).transaction((trx) => deleteSession(trx, previous.sessionId));
   return redirect(to, { headers: { "Set-Cookie": sessionCookie(result.token, result.expiresAt) } });
 }
 

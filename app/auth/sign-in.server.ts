@@ -1,9 +1,10 @@
+import type { Transaction } from "kysely";
 import { ANONYMOUS, applyRequestContext } from "../../db/request-context.ts";
-import type { LoginTokenPurpose } from "../../db/schema.ts";
+import type { DB, LoginTokenPurpose } from "../../db/schema.ts";
 import type { RequestScope, Services } from "../context.server.ts";
 import { deleteSessionsOfUser } from "../queries/sessions.server.ts";
 import { LINK_LIFETIME_MS } from "./links.ts";
-import { hashPassword, verifyAgainstNothing, verifyPassword } from "./password.server.ts";
+import { hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from "./password.server.ts";
 import { startSession } from "./session.server.ts";
 import { clearAttempts, countAttempt } from "./throttle.server.ts";
 import { generateToken, hashToken } from "./tokens.server.ts";
@@ -21,10 +22,13 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** Counts the attempt against the account and the IP address; false when either is over its limit. */
-async function throttle(scope: RequestScope, email: string, client: ClientMeta, now: Date) {
+/** What an attempt on an account is: each has its own count, so that one cannot lock the others. */
+type Flow = "password" | LoginTokenPurpose;
+
+/** Counts the attempt against the account (for this flow) and the IP address; refuses when either is over. */
+async function throttle(scope: RequestScope, flow: Flow, email: string, client: ClientMeta, now: Date) {
   const [account, ip] = await Promise.all([
-    countAttempt(scope, "account", email, now),
+    countAttempt(scope, "account", `${flow}:${email}`, now),
     countAttempt(scope, "ip", client.ipAddress, now),
   ]);
   const refused = [account, ip].filter((result) => !result.allowed);
@@ -55,7 +59,7 @@ export async function signInWithPassword(
   now: Date,
 ): Promise<SignInResult> {
   const email = normaliseEmail(input.email);
-  const throttled = await throttle(scope, email, client, now);
+  const throttled = await throttle(scope, "password", email, client, now);
   if (throttled) return { ok: false, reason: "throttled", ...throttled };
 
   const user = await findActiveUser(scope, email);
@@ -68,17 +72,37 @@ export async function signInWithPassword(
   const valid = credential
     ? await verifyPassword(credential.hash, input.password)
     : await verifyAgainstNothing(input.password);
-  if (!user || !valid) return { ok: false, reason: "invalid" };
+  if (!user || !credential || !valid) return { ok: false, reason: "invalid" };
 
-  await clearAttempts(scope, "account", email);
+  await clearAttempts(scope, "account", `password:${email}`);
+  if (needsRehash(credential.hash)) await storePasswordHash(scope, user.id, await hashPassword(input.password));
   const session = await createSessionFor(scope, user.id, client, now);
+  if (!session) return { ok: false, reason: "invalid" };
   return { ok: true, ...session };
 }
 
+/** A session for a user whose identity was just proven, unless the account was disabled meanwhile. */
 async function createSessionFor(scope: RequestScope, userId: string, client: ClientMeta, now: Date) {
   return scope.withLookup({}, async (trx) => {
     await applyRequestContext(trx, { ...ANONYMOUS, userId });
+    const user = await trx.selectFrom("users").select("disabled_at").where("id", "=", userId).executeTakeFirst();
+    if (!user || user.disabled_at !== null) return null;
     return startSession(trx, userId, { userAgent: client.userAgent, ipAddress: client.ipAddress }, now);
+  });
+}
+
+function upsertPasswordHash(trx: Transaction<DB>, userId: string, hash: string) {
+  return trx
+    .insertInto("password_credentials")
+    .values({ user_id: userId, hash })
+    .onConflict((conflict) => conflict.column("user_id").doUpdateSet({ hash, updated_at: new Date() }))
+    .execute();
+}
+
+async function storePasswordHash(scope: RequestScope, userId: string, hash: string) {
+  await scope.withLookup({}, async (trx) => {
+    await applyRequestContext(trx, { ...ANONYMOUS, userId });
+    await upsertPasswordHash(trx, userId, hash);
   });
 }
 
@@ -102,7 +126,9 @@ const LINK_MAIL: Record<LoginTokenPurpose, { subject: string; path: string; body
 
 /**
  * Emails a single-use link (sign-in or password reset) when the address
- * belongs to an active account. The caller answers the same either way.
+ * belongs to an active account. The caller answers the same either way, and as
+ * fast: the link is created and sent after the answer (`delivery`, which only
+ * tests wait for).
  */
 export async function requestEmailLink(
   scope: RequestScope,
@@ -110,11 +136,24 @@ export async function requestEmailLink(
   input: { email: string; purpose: LoginTokenPurpose },
   client: ClientMeta,
   now: Date,
-): Promise<{ throttled: boolean }> {
+): Promise<{ throttled: boolean; delivery: Promise<void> }> {
   const email = normaliseEmail(input.email);
-  if (await throttle(scope, email, client, now)) return { throttled: true };
+  if (await throttle(scope, input.purpose, email, client, now)) return { throttled: true, delivery: Promise.resolve() };
+  const delivery = deliverLink(scope, services, email, input.purpose, now).catch((error: unknown) => {
+    console.error("Could not send an emailed link:", error instanceof Error ? error.message : error);
+  });
+  return { throttled: false, delivery };
+}
+
+async function deliverLink(
+  scope: RequestScope,
+  services: Pick<Services, "mail" | "publicUrl">,
+  email: string,
+  purpose: LoginTokenPurpose,
+  now: Date,
+): Promise<void> {
   const user = await findActiveUser(scope, email);
-  if (!user) return { throttled: false };
+  if (!user) return;
 
   const token = generateToken();
   const tokenHash = hashToken(token);
@@ -125,16 +164,15 @@ export async function requestEmailLink(
       .values({
         token_hash: tokenHash,
         user_id: user.id,
-        purpose: input.purpose,
+        purpose,
         created_at: now,
         expires_at: new Date(now.getTime() + LINK_LIFETIME_MS),
       })
       .execute();
   });
-  const mail = LINK_MAIL[input.purpose];
+  const mail = LINK_MAIL[purpose];
   const link = new URL(`${mail.path}?jeton=${encodeURIComponent(token)}`, services.publicUrl).toString();
   await services.mail.send({ to: email, subject: mail.subject, text: mail.body(link) });
-  return { throttled: false };
 }
 
 /**
@@ -185,8 +223,8 @@ export async function signInWithLink(
   now: Date,
 ): Promise<SignInResult> {
   const userId = await consumeLink(scope, token, "sign_in", now);
-  if (!userId) return { ok: false, reason: "invalid" };
-  return { ok: true, ...(await createSessionFor(scope, userId, client, now)) };
+  const session = userId ? await createSessionFor(scope, userId, client, now) : null;
+  return session ? { ok: true, ...session } : { ok: false, reason: "invalid" };
 }
 
 /** Sets a new password from a reset link; every other session of the user ends. */
@@ -200,7 +238,8 @@ export async function resetPassword(
   const userId = await consumeLink(scope, token, "password_reset", now);
   if (!userId) return { ok: false, reason: "invalid" };
   await setPassword(scope, userId, password);
-  return { ok: true, ...(await createSessionFor(scope, userId, client, now)) };
+  const session = await createSessionFor(scope, userId, client, now);
+  return session ? { ok: true, ...session } : { ok: false, reason: "invalid" };
 }
 
 /** Stores a new password hash and ends the user's sessions but `keepSessionId`. */
@@ -213,11 +252,7 @@ export async function setPassword(
   const hash = await hashPassword(password);
   await scope.withLookup({}, async (trx) => {
     await applyRequestContext(trx, { ...ANONYMOUS, userId });
-    await trx
-      .insertInto("password_credentials")
-      .values({ user_id: userId, hash })
-      .onConflict((conflict) => conflict.column("user_id").doUpdateSet({ hash, updated_at: new Date() }))
-      .execute();
+    await upsertPasswordHash(trx, userId, hash);
     await deleteSessionsOfUser(trx, userId, keepSessionId);
   });
 }

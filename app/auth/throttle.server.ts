@@ -17,8 +17,28 @@ export interface ThrottleResult {
   retryAfterSeconds: number;
 }
 
+/** An IPv6 client may hold a whole /64: count the network, not the address. */
+export function throttledNetwork(ipAddress: string): string {
+  const address = ipAddress
+    .trim()
+    .toLowerCase()
+    .replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
+  if (!address.includes(":")) return address;
+  const [head = "", tail = ""] = address.split("::");
+  const headGroups = head ? head.split(":") : [];
+  const tailGroups = tail ? tail.split(":") : [];
+  const groups = address.includes("::")
+    ? [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill("0"), ...tailGroups]
+    : headGroups;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
+
 function keyHash(kind: ThrottleKind, key: string): string {
-  return createHash("sha256").update(`${kind}:${key.trim().toLowerCase()}`).digest("hex");
+  const subject = kind === "ip" ? throttledNetwork(key) : key.trim().toLowerCase();
+  return createHash("sha256").update(`${kind}:${subject}`).digest("hex");
 }
 
 /** Counts one attempt in the current fixed window; refuses beyond the limit. */

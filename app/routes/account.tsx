@@ -12,13 +12,22 @@ const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const { user, sessionId } = requireAuthentication(context, request);
-  const sessions = await context.get(requestScopeContext).transaction((trx) => listSessionsOfUser(trx, user.id));
+  const { sessions, hasPassword } = await context.get(requestScopeContext).transaction(async (trx) => ({
+    sessions: await listSessionsOfUser(trx, user.id),
+    hasPassword:
+      (await trx
+        .selectFrom("password_credentials")
+        .select("user_id")
+        .where("user_id", "=", user.id)
+        .executeTakeFirst()) !== undefined,
+  }));
   return {
     user: { email: user.email, displayName: user.displayName },
+    hasPassword,
     sessions: sessions.map((session) => ({
       id: session.id,
       current: session.id === sessionId,
-      device: session.userAgent ?? "Navigateur inconnu",
+      device: describeDevice(session.userAgent),
       lastUsed: dateTime.format(session.lastUsedAt),
       started: dateTime.format(session.createdAt),
     })),
@@ -37,6 +46,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     const stored = await scope.transaction((trx) =>
       trx.selectFrom("password_credentials").select("hash").where("user_id", "=", user.id).executeTakeFirst(),
     );
+    // Someone who signed in by link and never had a password sets one without a current one.
     if (stored && !(await verifyPassword(stored.hash, current))) {
       return data({ intent, error: "Le mot de passe actuel est incorrect." }, { status: 400 });
     }
@@ -54,10 +64,13 @@ export async function action({ request, context }: Route.ActionArgs) {
 
   if (intent === "revoke") {
     const target = String(form.get("session") ?? "");
-    await scope.transaction((trx) =>
-      trx.deleteFrom("sessions").where("id", "=", target).where("user_id", "=", user.id).execute(),
+    const deleted = await scope.transaction((trx) =>
+      trx.deleteFrom("sessions").where("id", "=", target).where("user_id", "=", user.id).executeTakeFirst(),
     );
     if (target === sessionId) return redirect("/", { headers: { "Set-Cookie": clearedSessionCookie() } });
+    if (Number(deleted.numDeletedRows) === 0) {
+      return data({ intent, error: "Cette session n'existe plus." }, { status: 404 });
+    }
     return { intent, done: "Session fermée." };
   }
 
@@ -72,7 +85,29 @@ export async function action({ request, context }: Route.ActionArgs) {
   throw data({ message: "Action inconnue." }, { status: 400 });
 }
 
-export default function Account({ loaderData: { user, sessions }, actionData }: Route.ComponentProps) {
+/** "Firefox sur Windows" rather than a raw User-Agent string. */
+function describeDevice(userAgent: string | null): string {
+  if (!userAgent) return "Navigateur inconnu";
+  const browser =
+    [
+      ["Edg/", "Edge"],
+      ["Firefox/", "Firefox"],
+      ["Chrome/", "Chrome"],
+      ["Safari/", "Safari"],
+    ].find(([token]) => userAgent.includes(token as string))?.[1] ?? "Navigateur";
+  const system =
+    [
+      ["Windows", "Windows"],
+      ["Android", "Android"],
+      ["iPhone", "iPhone"],
+      ["iPad", "iPad"],
+      ["Mac OS", "macOS"],
+      ["Linux", "Linux"],
+    ].find(([token]) => userAgent.includes(token as string))?.[1] ?? null;
+  return system ? `${browser} sur ${system}` : browser;
+}
+
+export default function Account({ loaderData: { user, sessions, hasPassword }, actionData }: Route.ComponentProps) {
   const message = (intent: string) =>
     actionData?.intent === intent ? (
       "error" in actionData && actionData.error ? (
@@ -94,11 +129,21 @@ export default function Account({ loaderData: { user, sessions }, actionData }: 
       </p>
       <section aria-labelledby="mot-de-passe" className="panel">
         <h2 id="mot-de-passe">Mot de passe</h2>
-        <Form method="post" className="stacked-form">
+        <Form
+          method="post"
+          className="stacked-form"
+          key={actionData?.intent === "password" && "done" in actionData ? "saved" : "editing"}
+        >
           <input type="hidden" name="intent" value="password" />
           {message("password")}
-          <label htmlFor="current">Mot de passe actuel</label>
-          <input id="current" name="current" type="password" autoComplete="current-password" />
+          {hasPassword ? (
+            <>
+              <label htmlFor="current">Mot de passe actuel</label>
+              <input id="current" name="current" type="password" autoComplete="current-password" required />
+            </>
+          ) : (
+            <p className="muted">Vous vous connectez par lien : vous pouvez aussi choisir un mot de passe.</p>
+          )}
           <label htmlFor="password">Nouveau mot de passe (12 caractères au moins)</label>
           <input id="password" name="password" type="password" autoComplete="new-password" minLength={12} required />
           <label htmlFor="confirmation">Confirmation</label>

@@ -6,6 +6,11 @@ import { isLinkUsable, resetPassword } from "~/auth/sign-in.server";
 import { requestScopeContext } from "~/context.server";
 import type { Route } from "./+types/password-reset";
 
+/** The token is in this page's address: no Referer carries it, no cache keeps it. */
+export function headers() {
+  return { "Referrer-Policy": "no-referrer", "Cache-Control": "no-store" };
+}
+
 export async function loader({ request, context }: Route.LoaderArgs) {
   const token = new URL(request.url).searchParams.get("jeton") ?? "";
   const usable =
@@ -29,7 +34,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     clientMeta(context, request),
     new Date(),
   );
-  if (result.ok) return signedInRedirect(result, "/accueil");
+  if (result.ok) return signedInRedirect(context, result, "/accueil");
   return data({ error: "Ce lien n'est plus valable : il a déjà servi ou a expiré.", expired: true }, { status: 400 });
 }
 

@@ -8,6 +8,11 @@ import type { Route } from "./+types/sign-in-link";
 // Mail scanners open links before people do: opening the link only shows a
 // button; the POST uses the token.
 
+/** The token is in this page's address: no Referer carries it, no cache keeps it. */
+export function headers() {
+  return { "Referrer-Policy": "no-referrer", "Cache-Control": "no-store" };
+}
+
 export async function loader({ request, context }: Route.LoaderArgs) {
   const token = new URL(request.url).searchParams.get("jeton") ?? "";
   const usable = token !== "" && (await isLinkUsable(context.get(requestScopeContext), token, "sign_in", new Date()));
@@ -22,7 +27,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     clientMeta(context, request),
     new Date(),
   );
-  if (result.ok) return signedInRedirect(result, "/accueil");
+  if (result.ok) return signedInRedirect(context, result, "/accueil");
   return data({ error: "Ce lien n'est plus valable : il a déjà servi ou a expiré." }, { status: 400 });
 }
 

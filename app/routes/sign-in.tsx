@@ -43,7 +43,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   const parsed = passwordForm.safeParse({ email: email.trim(), password: form.get("password") ?? "" });
   if (!parsed.success) return data({ intent, email, error: parsed.error.issues[0]?.message }, { status: 400 });
   const result = await signInWithPassword(scope, parsed.data, client, new Date());
-  if (result.ok) return signedInRedirect(result, retour);
+  if (result.ok) return signedInRedirect(context, result, retour);
   if (result.reason === "throttled") return throttledResponse({ intent, email }, result.retryAfterSeconds);
   return data({ intent, email, error: "Adresse ou mot de passe incorrect." }, { status: 400 });
 }
@@ -102,7 +102,7 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
               {sent}
             </p>
           ) : null}
-          <label htmlFor="link-email">Adresse électronique</label>
+          <label htmlFor="link-email">Adresse électronique pour recevoir le lien</label>
           <input
             id="link-email"
             name="email"

@@ -142,12 +142,15 @@ export async function seedDemo(owner: Kysely<DB>): Promise<string> {
       }
     }
   });
-  const accounts = DEMO_USERS.map(
-    (user) => `  ${user.email.padEnd(34)} ${user.memberships.map((membership) => membership.role).join(", ")}`,
-  );
+  const line = (user: DemoUser) =>
+    `  ${user.email.padEnd(34)} ${user.memberships.map((membership) => membership.role).join(", ")}`;
+  const inMontpellier = (user: DemoUser) => user.memberships.every((membership) => membership.cooperative === M);
   return [
     ...reports.map(describeImport),
-    `Demo logins for Montpellier Méditerranée Métropole, one per role (password for all: "${DEMO_PASSWORD}"):`,
-    ...accounts,
+    `Demo logins (password for all: "${DEMO_PASSWORD}")`,
+    "Montpellier Méditerranée Métropole, one per role:",
+    ...DEMO_USERS.filter(inMontpellier).map(line),
+    "The other metropolises' operator admins:",
+    ...DEMO_USERS.filter((user) => !inMontpellier(user)).map(line),
   ].join("\n");
 }

@@ -86,7 +86,7 @@ describe("sign-in over HTTP", () => {
       const unknown = await answer("personne@nulle-part.test", path, form);
       expect(unknown).toEqual(known);
       expect(known.status).toBe(200);
-      expect(portal.mails.length - before).toBe(1);
+      await expect.poll(() => portal.mails.length - before).toBe(1);
       expect(portal.mails.at(-1)?.to).toBe(email);
     }
   });
@@ -98,6 +98,33 @@ describe("sign-in over HTTP", () => {
   };
   const page = async (path: string, cookie: string) =>
     fetch(`${portal.url}${path}`, { redirect: "manual", headers: { Cookie: cookie } });
+
+  it("signs out server-side: the old cookie is worth nothing afterwards", async () => {
+    const cookie = await signIn();
+    expect((await page("/accueil", cookie)).status).toBe(200);
+    const out = await post("/deconnexion", {}, { Cookie: cookie });
+    expect(out.status).toBe(302);
+    expect(out.headers.get("Set-Cookie")).toContain("Max-Age=0");
+    const replayed = await page("/accueil", cookie);
+    expect(replayed.status).toBe(302);
+    expect(replayed.headers.get("Location")).toBe("/connexion?retour=%2Faccueil");
+  });
+
+  it("ends the browser's previous session when someone signs in again", async () => {
+    const first = await signIn();
+    const again = await post("/connexion", { intent: "password", email, password: PASSWORD }, { Cookie: first });
+    expect(again.status).toBe(302);
+    expect((await page("/compte", first)).status).toBe(302);
+  });
+
+  it("never sends a signed-in user off the site after signing in", async () => {
+    const cookie = await signIn();
+    for (const retour of ["//evil.example", "/\tevil.example", "/%09/evil.example", "https://evil.example"]) {
+      const response = await page(`/connexion?retour=${encodeURIComponent(retour)}`, cookie);
+      expect(response.status).toBe(302);
+      expect(response.headers.get("Location"), retour).toMatch(/^\/(?!\/)/);
+    }
+  });
 
   it("lists the user's sessions and closes the others on request", async () => {
     const phone = await signIn();
@@ -169,7 +196,9 @@ describe("sign-in over HTTP", () => {
   });
 
   it("signs in with an emailed link only through the confirm button, once", async () => {
+    const before = portal.mails.length;
     await post("/connexion", { intent: "link", email });
+    await expect.poll(() => portal.mails.length).toBe(before + 1);
     const link = portal.mails.at(-1)?.text.match(/https?:\/\/\S+/)?.[0] ?? "";
     expect(link).toContain(`${portal.url}/connexion/lien?jeton=`);
 
