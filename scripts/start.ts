@@ -7,6 +7,7 @@ import { mailboxDirectory } from "../app/email/sender.server.ts";
 import { loadEnvOrExit } from "../app/env.server.ts";
 import { DataDirLockedError } from "../db/data-dir-lock.ts";
 import { type Database, openDatabase } from "../db/engine.ts";
+import { purgeExpired } from "../db/maintenance.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { seedDemo } from "../db/seed/demo.ts";
 import { buildIfStale } from "./build-if-stale.ts";
@@ -84,6 +85,7 @@ async function main() {
   const app = express();
   app.disable("x-powered-by");
   const appDatabase = database.app;
+  const ownerDatabase = database.owner;
   const services = {
     mail: mailboxDirectory(path.resolve(root, env.MAILBOX_DIR)),
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
@@ -110,6 +112,14 @@ async function main() {
     app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
     app.use(createApp(appDatabase, services));
   }
+
+  // Hourly, forget ended sessions, old links and attempt counts.
+  const purge = () =>
+    purgeExpired(ownerDatabase, new Date()).catch((error: unknown) =>
+      console.error("Purge failed:", error instanceof Error ? error.message : error),
+    );
+  void purge();
+  setInterval(purge, 60 * 60 * 1000).unref();
 
   server = createServer(app);
   server.listen(env.PORT, env.HOST, () => {
