@@ -11,7 +11,7 @@ describe(`migrations (${testEngine})`, () => {
   it("apply on an empty database, then find nothing left to do", async () => {
     database = await createTestDatabase({ migrated: false });
     const applied = await migrateToLatest(database.owner);
-    expect(applied).toEqual(["2026-11-27T1200_foundation", "2026-11-27T1400_sign_in"]);
+    expect(applied).toEqual(["2026-11-27T1200_foundation", "2026-11-27T1400_sign_in", "2026-11-27T1600_outbox"]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
     const { rows } = await sql<{ table_name: string }>`
@@ -23,6 +23,8 @@ describe(`migrations (${testEngine})`, () => {
       "login_tokens",
       "memberships",
       "organisations",
+      "outbox_emails",
+      "outbox_pace",
       "password_credentials",
       "population_figures",
       "sessions",

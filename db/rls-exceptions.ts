@@ -21,6 +21,11 @@ export const KEYED_TABLES: Record<string, string> = {
   throttle_hits: "attempt counters by hashed account or IP: visible only to whoever presents the key",
 };
 
+/** Worker state, no tenant data: only the owner (the outbox worker) reads or writes it. */
+export const OWNER_ONLY_TABLES: Record<string, string> = {
+  outbox_pace: "one row, the time of the last send, that outbox workers lock to keep to 2 sends per second",
+};
+
 /** No row-level security at all: the app role has no privilege on them. */
 export const TABLES_WITHOUT_RLS: Record<string, string> = {
   kysely_migration: "migration bookkeeping, used by the owner only",

@@ -95,6 +95,31 @@ export interface ThrottleHitsTable {
   hits: number;
 }
 
+export type OutboxStatus = "pending" | "sent" | "dead";
+
+export interface OutboxEmailsTable {
+  id: Generated<string>;
+  cooperative_id: string | null;
+  kind: string;
+  to_address: string;
+  reply_to: string | null;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  created_at: CreatedAt;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  provider_id: string | null;
+  last_error: string | null;
+}
+
+export interface OutboxPaceTable {
+  id: Generated<boolean>;
+  last_send_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface DB {
   cooperatives: CooperativesTable;
   organisations: OrganisationsTable;
@@ -105,6 +130,8 @@ export interface DB {
   sessions: SessionsTable;
   login_tokens: LoginTokensTable;
   throttle_hits: ThrottleHitsTable;
+  outbox_emails: OutboxEmailsTable;
+  outbox_pace: OutboxPaceTable;
 }
 
 export type Cooperative = Selectable<CooperativesTable>;

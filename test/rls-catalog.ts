@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { APP_ROLE } from "../db/request-context.ts";
 import {
   KEYED_TABLES,
+  OWNER_ONLY_TABLES,
   PUBLIC_REFERENCE_TABLES,
   SECURITY_DEFINER_FUNCTIONS,
   TABLES_WITHOUT_RLS,
@@ -60,8 +61,14 @@ export async function findIsolationProblems(
     }
     if (!relation.rls) problems.push(`table ${relation.name} lacks row-level security`);
     if (!relation.forced) problems.push(`table ${relation.name} does not force row-level security`);
-    if (relation.policies_for_app === 0) problems.push(`table ${relation.name} has no policy for ${appRole}`);
-    const exempt = relation.name in PUBLIC_REFERENCE_TABLES || relation.name in KEYED_TABLES;
+    if (relation.policies_for_app === 0 && !(relation.name in OWNER_ONLY_TABLES)) {
+      problems.push(`table ${relation.name} has no policy for ${appRole}`);
+    }
+    if (relation.name in OWNER_ONLY_TABLES && relation.app_privileges) {
+      problems.push(`${relation.name} is the owner's only, yet the app role may use it`);
+    }
+    const exempt =
+      relation.name in PUBLIC_REFERENCE_TABLES || relation.name in KEYED_TABLES || relation.name in OWNER_ONLY_TABLES;
     if (!exempt && !tenantTables.includes(relation.name)) {
       problems.push(`table ${relation.name} is not covered by the isolation suite (test/tenants.ts)`);
     }

@@ -107,6 +107,16 @@ export async function seedTenant(
       .values([admin, referent].map((user) => ({ user_id: user.id, hash: `$argon2id$${marker}` })))
       .execute();
     await trx
+      .insertInto("outbox_emails")
+      .values({
+        cooperative_id: cooperative.id,
+        kind: "fixture",
+        to_address: `admin-${name.toLowerCase()}@${sirenPrefix}.test`,
+        subject: `${marker} courriel`,
+        text_body: `${marker} texte`,
+      })
+      .execute();
+    await trx
       .insertInto("sessions")
       .values(
         [admin, referent].map((user, index) => ({
@@ -156,6 +166,19 @@ export interface TableSpec {
 }
 
 export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
+  outbox_emails: {
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("outbox_emails")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          kind: "intrusion",
+          to_address: "intrus@example.test",
+          subject: "intrus",
+          text_body: "intrus",
+        })
+        .execute(),
+  },
   password_credentials: {
     keyColumn: "user_id",
     insertInto: (trx, victim) =>
