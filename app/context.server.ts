@@ -3,7 +3,7 @@ import { createContext } from "react-router";
 import { type Lookup, type RequestContext, type Scoped, withRequestContext } from "../db/request-context.ts";
 import type { DB } from "../db/schema.ts";
 import type { Authentication } from "./auth/session.server.ts";
-import type { MailSender } from "./email/sender.server.ts";
+import type { StoredMail } from "./email/sender.server.ts";
 
 /** The one way loaders and actions reach the database: a transaction carrying who asks. */
 export interface RequestScope {
@@ -15,12 +15,13 @@ export interface RequestScope {
 
 export type RequestScopeFactory = (context: RequestContext) => RequestScope;
 
-/** What the server hands to every request: scopes (the connection stays in the closure) and the mail sender. */
+/** What the server hands to every request: scopes (the connection stays in the closure), the public address. */
 export interface Services {
   scopes: RequestScopeFactory;
-  mail: MailSender;
   /** The portal's public address, for links in emails (never taken from the request's Host). */
   publicUrl: string;
+  /** Demo only (no RESEND_API_KEY): the local mailbox the mailbox page shows. */
+  mailbox: { read(): Promise<StoredMail[]> } | null;
 }
 
 export const servicesContext = createContext<Services>();

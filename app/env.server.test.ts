@@ -13,6 +13,8 @@ describe("parseEnv", () => {
       DATA_DIR: ".data/pglite",
       MAILBOX_DIR: ".data/mailbox",
       TRUST_PROXY: "loopback",
+      MAIL_FROM: "Coopérative de services <portail@example.org>",
+      OUTBOX_WORKER: "in-process",
     });
   });
 

@@ -23,6 +23,9 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(200).default(10)),
   DATA_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/pglite")),
   TRUST_PROXY: z.preprocess(emptyAsUnset, z.string().default("loopback")),
+  RESEND_API_KEY: z.preprocess(emptyAsUnset, z.string().startsWith("re_", "must start with re_").optional()),
+  MAIL_FROM: z.preprocess(emptyAsUnset, z.string().min(3).default("Coopérative de services <portail@example.org>")),
+  OUTBOX_WORKER: z.preprocess(emptyAsUnset, z.enum(["in-process", "off"]).default("in-process")),
   MAILBOX_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/mailbox")),
   PUBLIC_URL: z.preprocess(
     emptyAsUnset,

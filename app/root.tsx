@@ -13,7 +13,7 @@ import {
 } from "react-router";
 import type { Route } from "./+types/root";
 import "./app.css";
-import { authenticationContext } from "./context.server.ts";
+import { authenticationContext, servicesContext } from "./context.server.ts";
 import { ROLE_LABELS } from "./domain/labels.ts";
 import { requestScopeMiddleware } from "./middleware/request-scope.server.ts";
 import { securityMiddleware } from "./security.server.ts";
@@ -24,6 +24,7 @@ export const middleware: Route.MiddlewareFunction[] = [securityMiddleware, reque
 export function loader({ context }: Route.LoaderArgs) {
   const authentication = context.get(authenticationContext);
   return {
+    demoMailbox: context.get(servicesContext).mailbox !== null,
     user: authentication
       ? {
           displayName: authentication.user.displayName,
@@ -42,6 +43,7 @@ export function loader({ context }: Route.LoaderArgs) {
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
+  const rootData = useRouteLoaderData<typeof loader>("root");
   return (
     <html lang="fr">
       <head>
@@ -67,6 +69,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
                     Coopératives
                   </NavLink>
                 </li>
+                {rootData?.demoMailbox ? (
+                  <li>
+                    <NavLink to="/boite-mail">Boîte mail (démo)</NavLink>
+                  </li>
+                ) : null}
                 <UserMenu />
               </ul>
             </nav>

@@ -11,5 +11,6 @@ export default [
   route("accueil", "routes/home.tsx"),
   route("compte", "routes/account.tsx"),
   route("espace", "routes/switch-membership.tsx"),
+  route("boite-mail", "routes/mailbox.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

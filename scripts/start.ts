@@ -4,6 +4,8 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import express from "express";
 import { mailboxDirectory } from "../app/email/sender.server.ts";
+import { mailboxTransport, resendTransport } from "../app/email/transports.server.ts";
+import { startOutboxWorker } from "../app/email/worker.server.ts";
 import { loadEnvOrExit } from "../app/env.server.ts";
 import { DataDirLockedError } from "../db/data-dir-lock.ts";
 import { type Database, openDatabase } from "../db/engine.ts";
@@ -24,6 +26,10 @@ if (env.APP_MODE === "production" && env.DATABASE_URL && !env.APP_DATABASE_URL) 
   );
   process.exit(1);
 }
+if (env.APP_MODE === "production" && !env.RESEND_API_KEY) {
+  console.error("RESEND_API_KEY: required in production, where mail is sent through Resend (see README).");
+  process.exit(1);
+}
 if (env.APP_MODE === "production" && !env.PUBLIC_URL) {
   console.error("PUBLIC_URL: required in production: links in emails are built from it.");
   process.exit(1);
@@ -32,6 +38,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 let database: Database | undefined;
 let server: Server | undefined;
+let worker: { stop(): Promise<void> } | undefined;
 let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
@@ -39,6 +46,7 @@ async function stop(code: number) {
   server?.close();
   server?.closeAllConnections();
   try {
+    await worker?.stop();
     await database?.close();
   } finally {
     process.exit(code);
@@ -77,7 +85,6 @@ async function main() {
   if (env.APP_MODE === "demo") {
     console.log("Mode: DEMO (demo data and accounts; not for production).");
     console.log(await seedDemo(database.owner));
-    console.log(`Emails (sign-in links, password resets) are written to ${path.resolve(root, env.MAILBOX_DIR)}.`);
   } else {
     console.log("Mode: production.");
   }
@@ -86,8 +93,21 @@ async function main() {
   app.disable("x-powered-by");
   const appDatabase = database.app;
   const ownerDatabase = database.owner;
+  // Demo without a Resend key: mail goes to a local mailbox, shown on /boite-mail.
+  const mailbox = env.RESEND_API_KEY ? null : mailboxDirectory(path.resolve(root, env.MAILBOX_DIR));
+  const transport = env.RESEND_API_KEY
+    ? resendTransport({ apiKey: env.RESEND_API_KEY, from: env.MAIL_FROM })
+    : mailboxTransport(path.resolve(root, env.MAILBOX_DIR));
+  if (env.OUTBOX_WORKER === "in-process") {
+    worker = startOutboxWorker(ownerDatabase, transport, { paced: Boolean(env.RESEND_API_KEY) });
+    console.log(
+      `Mail: sent by the in-process outbox worker ${env.RESEND_API_KEY ? "through Resend" : `into the demo mailbox (${path.resolve(root, env.MAILBOX_DIR)}), shown on /boite-mail`}.`,
+    );
+  } else {
+    console.log("Mail: written to the outbox; run `npm run worker` to send it.");
+  }
   const services = {
-    mail: mailboxDirectory(path.resolve(root, env.MAILBOX_DIR)),
+    mailbox,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     trustProxy: env.TRUST_PROXY,
   };

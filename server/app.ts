@@ -3,7 +3,7 @@ import express from "express";
 import type { Kysely } from "kysely";
 import { RouterContextProvider } from "react-router";
 import { clientAddressContext, requestScopeFactory, servicesContext } from "../app/context.server.ts";
-import type { MailSender } from "../app/email/sender.server.ts";
+import type { StoredMail } from "../app/email/sender.server.ts";
 import type { DB } from "../db/schema.ts";
 
 /**
@@ -12,9 +12,13 @@ import type { DB } from "../db/schema.ts";
  */
 export function createApp(
   database: Kysely<DB>,
-  options: { mail: MailSender; publicUrl: string; trustProxy?: string },
+  options: { publicUrl: string; trustProxy?: string; mailbox?: { read(): Promise<StoredMail[]> } | null },
 ): express.Express {
-  const services = { scopes: requestScopeFactory(database), mail: options.mail, publicUrl: options.publicUrl };
+  const services = {
+    scopes: requestScopeFactory(database),
+    publicUrl: options.publicUrl,
+    mailbox: options.mailbox ?? null,
+  };
   const app = express();
   app.disable("x-powered-by");
   // Which proxies' X-Forwarded-For to believe for the client address (throttling per IP).

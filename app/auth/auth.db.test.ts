@@ -2,10 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../db/engine.ts";
 import { ANONYMOUS } from "../../db/request-context.ts";
 import { createTestDatabase, testEngine } from "../../test/database.ts";
+import { outboxMails, type QueuedMail } from "../../test/outbox.ts";
 import { seedTenant, type Tenant } from "../../test/tenants.ts";
 import { type RequestScope, requestScopeFactory } from "../context.server.ts";
 import { SESSION_ABSOLUTE_LIFETIME_MS, SESSION_IDLE_TIMEOUT_MS } from "../domain/session-policy.ts";
-import type { MailMessage } from "../email/sender.server.ts";
 import { disableUser } from "../queries/users.server.ts";
 import { type Authentication, resolveSession } from "./session.server.ts";
 import {
@@ -28,12 +28,8 @@ describe(`sign-in and sessions (${testEngine})`, () => {
   let database: Database;
   let tenant: Tenant;
   let scope: (context?: typeof ANONYMOUS) => RequestScope;
-  let mails: MailMessage[];
   let clientNumber = 0;
-  const services = () => ({
-    mail: { send: async (mail: MailMessage) => void mails.push(mail) },
-    publicUrl: "https://portail.test",
-  });
+  const services = () => ({ publicUrl: "https://portail.test" });
   // A fresh address per test, so that throttling counts stay per test.
   const client = () => ({ ipAddress: `192.0.2.${++clientNumber}`, userAgent: "Vitest" });
 
@@ -47,9 +43,10 @@ describe(`sign-in and sessions (${testEngine})`, () => {
   afterAll(() => database.close());
   // Each test starts with no attempt counted (sign-ins and link requests all count).
   beforeEach(async () => {
-    mails = [];
     await database.owner.deleteFrom("throttle_hits").execute();
+    await database.owner.deleteFrom("outbox_emails").execute();
   });
+  const mails = () => outboxMails(database.owner);
 
   const email = "referent-a@213400.test";
   const resolve = (token: string, now: Date): Promise<Authentication | null> => {
@@ -66,7 +63,7 @@ describe(`sign-in and sessions (${testEngine})`, () => {
     await result.delivery;
     return result;
   };
-  const linkFromMail = (mail: MailMessage | undefined) => {
+  const linkFromMail = (mail: QueuedMail | undefined) => {
     const match = mail?.text.match(/jeton=([A-Za-z0-9_-]+)/);
     if (!match?.[1]) throw new Error("no link in the mail");
     return match[1];
@@ -233,10 +230,11 @@ describe(`sign-in and sessions (${testEngine})`, () => {
   describe("emailed links", () => {
     it("sign in once: of two concurrent confirmations exactly one succeeds", async () => {
       await requested(scope(), services(), { email, purpose: "sign_in" }, client(), T0);
-      expect(mails).toHaveLength(1);
-      expect(mails[0]).toMatchObject({ to: email, subject: "Votre lien de connexion" });
-      const token = linkFromMail(mails[0]);
-      expect(mails[0]?.text).toContain(`https://portail.test/connexion/lien?jeton=${token}`);
+      const [mail, ...others] = await mails();
+      expect(others).toEqual([]);
+      expect(mail).toMatchObject({ to: email, subject: "Votre lien de connexion" });
+      const token = linkFromMail(mail);
+      expect(mail?.text).toContain(`https://portail.test/connexion/lien?jeton=${token}`);
 
       const results = await Promise.all([
         signInWithLink(scope(), token, client(), at(minutes(1))),
@@ -248,22 +246,22 @@ describe(`sign-in and sessions (${testEngine})`, () => {
 
     it("expire after 10 minutes", async () => {
       await requested(scope(), services(), { email, purpose: "sign_in" }, client(), T0);
-      const token = linkFromMail(mails[0]);
+      const token = linkFromMail((await mails())[0]);
       expect(await consumeLink(scope(), token, "sign_in", at(minutes(10)))).toBeNull();
     });
 
     it("are sent only to existing accounts, and only serve their purpose", async () => {
       await requested(scope(), services(), { email: "inconnu@nulle-part.test", purpose: "sign_in" }, client(), T0);
-      expect(mails).toEqual([]);
+      expect(await mails()).toEqual([]);
       await requested(scope(), services(), { email, purpose: "password_reset" }, client(), T0);
-      const token = linkFromMail(mails[0]);
+      const token = linkFromMail((await mails())[0]);
       expect(await consumeLink(scope(), token, "sign_in", T0)).toBeNull();
     });
 
     it("reset the password and end the other sessions", async () => {
       const before = await signIn();
       await requested(scope(), services(), { email, purpose: "password_reset" }, client(), T0);
-      const token = linkFromMail(mails[0]);
+      const token = linkFromMail((await mails())[0]);
       const reset = await resetPassword(scope(), token, "un tout nouveau mot de passe", client(), at(minutes(1)));
       expect(reset.ok).toBe(true);
       expect(await resolve(before.token, at(minutes(2)))).toBeNull();

@@ -2,6 +2,7 @@ import type { Transaction } from "kysely";
 import { ANONYMOUS, applyRequestContext } from "../../db/request-context.ts";
 import type { DB, LoginTokenPurpose } from "../../db/schema.ts";
 import type { RequestScope, Services } from "../context.server.ts";
+import { enqueueEmail } from "../email/outbox.server.ts";
 import { deleteSessionsOfUser } from "../queries/sessions.server.ts";
 import { LINK_LIFETIME_MS } from "./links.ts";
 import { hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from "./password.server.ts";
@@ -132,7 +133,7 @@ const LINK_MAIL: Record<LoginTokenPurpose, { subject: string; path: string; body
  */
 export async function requestEmailLink(
   scope: RequestScope,
-  services: Pick<Services, "mail" | "publicUrl">,
+  services: Pick<Services, "publicUrl">,
   input: { email: string; purpose: LoginTokenPurpose },
   client: ClientMeta,
   now: Date,
@@ -147,7 +148,7 @@ export async function requestEmailLink(
 
 async function deliverLink(
   scope: RequestScope,
-  services: Pick<Services, "mail" | "publicUrl">,
+  services: Pick<Services, "publicUrl">,
   email: string,
   purpose: LoginTokenPurpose,
   now: Date,
@@ -157,6 +158,9 @@ async function deliverLink(
 
   const token = generateToken();
   const tokenHash = hashToken(token);
+  const mail = LINK_MAIL[purpose];
+  const link = new URL(`${mail.path}?jeton=${encodeURIComponent(token)}`, services.publicUrl).toString();
+  // The link and its mail in one transaction: no mail without a working link, no link without its mail.
   await scope.withLookup({ tokenHash }, async (trx) => {
     await applyRequestContext(trx, { ...ANONYMOUS, userId: user.id }, { tokenHash });
     await trx
@@ -169,10 +173,8 @@ async function deliverLink(
         expires_at: new Date(now.getTime() + LINK_LIFETIME_MS),
       })
       .execute();
+    await enqueueEmail(trx, { kind: `${purpose}_link`, to: email, subject: mail.subject, text: mail.body(link) });
   });
-  const mail = LINK_MAIL[purpose];
-  const link = new URL(`${mail.path}?jeton=${encodeURIComponent(token)}`, services.publicUrl).toString();
-  await services.mail.send({ to: email, subject: mail.subject, text: mail.body(link) });
 }
 
 /**

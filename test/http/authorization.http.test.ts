@@ -99,6 +99,8 @@ const MATRIX: Record<string, Row> = {
       otherCooperative: signedIn("404"),
     },
   },
+  // Demo only (no Resend key): this server sends through the outbox, so the page does not exist.
+  "GET /boite-mail": { request: () => ({ path: "/boite-mail" }), expected: all("404") },
   "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
 };
 
@@ -168,7 +170,7 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
         .executeTakeFirstOrThrow()
     ).id;
     await setPassword(requestScopeFactory(database.app)(ANONYMOUS), a.referentUserId, "une phrase de passe solide");
-    portal = await servePortal(database.app);
+    portal = await servePortal(database);
   });
   afterAll(async () => {
     await portal?.close();

@@ -19,7 +19,7 @@ describe("sign-in over HTTP", () => {
     database = await createTestDatabase();
     tenant = await seedTenant(database.owner, "A", "213400");
     await setPassword(requestScopeFactory(database.app)(ANONYMOUS), tenant.referentUserId, PASSWORD);
-    portal = await servePortal(database.app);
+    portal = await servePortal(database);
   });
   afterAll(async () => {
     await portal?.close();
@@ -81,13 +81,13 @@ describe("sign-in over HTTP", () => {
       ["/connexion.data", { intent: "link" }],
       ["/mot-de-passe/oubli.data", {}],
     ] as const) {
-      const before = portal.mails.length;
+      const before = (await portal.mails()).length;
       const known = await answer(email, path, form);
       const unknown = await answer("personne@nulle-part.test", path, form);
       expect(unknown).toEqual(known);
       expect(known.status).toBe(200);
-      await expect.poll(() => portal.mails.length - before).toBe(1);
-      expect(portal.mails.at(-1)?.to).toBe(email);
+      await expect.poll(async () => (await portal.mails()).length - before).toBe(1);
+      expect((await portal.mails()).at(-1)?.to).toBe(email);
     }
   });
 
@@ -196,10 +196,10 @@ describe("sign-in over HTTP", () => {
   });
 
   it("signs in with an emailed link only through the confirm button, once", async () => {
-    const before = portal.mails.length;
+    const before = (await portal.mails()).length;
     await post("/connexion", { intent: "link", email });
-    await expect.poll(() => portal.mails.length).toBe(before + 1);
-    const link = portal.mails.at(-1)?.text.match(/https?:\/\/\S+/)?.[0] ?? "";
+    await expect.poll(async () => (await portal.mails()).length).toBe(before + 1);
+    const link = (await portal.mails()).at(-1)?.text.match(/https?:\/\/\S+/)?.[0] ?? "";
     expect(link).toContain(`${portal.url}/connexion/lien?jeton=`);
 
     // Opening the link (what a mail scanner does) uses nothing up.

@@ -1,0 +1,33 @@
+import type { Transaction } from "kysely";
+import type { DB } from "../../db/schema.ts";
+
+export interface OutgoingEmail {
+  /** What the mail is about, for the audit and dead-letter pages (e.g. "sign_in_link"). */
+  kind: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** The cooperative it speaks for (its name and reply-to), or none for platform mail. */
+  cooperativeId?: string | null;
+  replyTo?: string | null;
+}
+
+/**
+ * Writes an email into the outbox, in the caller's transaction: if the change
+ * that causes it rolls back, no mail leaves. The worker sends it.
+ */
+export async function enqueueEmail(trx: Transaction<DB>, email: OutgoingEmail): Promise<void> {
+  await trx
+    .insertInto("outbox_emails")
+    .values({
+      cooperative_id: email.cooperativeId ?? null,
+      kind: email.kind,
+      to_address: email.to,
+      reply_to: email.replyTo ?? null,
+      subject: email.subject,
+      text_body: email.text,
+      html_body: email.html ?? null,
+    })
+    .execute();
+}

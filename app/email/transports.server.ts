@@ -1,0 +1,63 @@
+import { Resend } from "resend";
+import { mailboxDirectory } from "./sender.server.ts";
+
+export interface DeliverableEmail {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  replyTo: string | null;
+}
+
+export type SendOutcome =
+  | { ok: true; providerId: string }
+  | { ok: false; retryable: boolean; retryAfterMs?: number; error: string };
+
+/** Where the worker hands mail over: Resend, or the local mailbox of the demo. */
+export interface Transport {
+  /** `idempotencyKey` is stable per outbox row: sending it again never makes a second mail. */
+  send(email: DeliverableEmail, idempotencyKey: string): Promise<SendOutcome>;
+}
+
+export function resendTransport(options: { apiKey: string; from: string; baseUrl?: string }): Transport {
+  const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
+  return {
+    async send(email, idempotencyKey) {
+      const { data, error, headers } = await resend.emails.send(
+        {
+          from: options.from,
+          to: email.to,
+          subject: email.subject,
+          text: email.text,
+          ...(email.html ? { html: email.html } : {}),
+          ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+        },
+        { idempotencyKey },
+      );
+      if (data) return { ok: true, providerId: data.id };
+      const status = error && "statusCode" in error ? (error.statusCode as number | null) : null;
+      const retryAfterSeconds = Number(headers?.["retry-after"]);
+      // Rate limits, server errors, the network, and a concurrent request with the same key: later.
+      // Anything else (validation, authentication) will not get better by itself.
+      const retryable = status === null || status === 429 || status === 409 || status >= 500;
+      return {
+        ok: false,
+        retryable,
+        ...(Number.isFinite(retryAfterSeconds) ? { retryAfterMs: retryAfterSeconds * 1000 } : {}),
+        error: `${status ?? "network"}: ${error?.message ?? "unknown error"}`,
+      };
+    },
+  };
+}
+
+/** Demo without RESEND_API_KEY: mail is kept in a folder and shown on the mailbox page. */
+export function mailboxTransport(directory: string): Transport {
+  const mailbox = mailboxDirectory(directory);
+  return {
+    async send(email, idempotencyKey) {
+      await mailbox.deliver({ id: idempotencyKey, to: email.to, subject: email.subject, text: email.text });
+      return { ok: true, providerId: `mailbox:${idempotencyKey}` };
+    },
+  };
+}
