@@ -5,6 +5,8 @@ const shared = {
 };
 // Database suites (*.db.test.ts) run twice: on PGlite and on a real PostgreSQL 17 server.
 const databaseSuites = ["app/**/*.db.test.{ts,tsx}", "db/**/*.db.test.ts", "scripts/**/*.db.test.ts"];
+// Suites that need a real server (several connections or processes at once): db:postgres-only.
+const serverOnlySuites = ["app/**/*.pg.test.ts", "db/**/*.pg.test.ts"];
 
 export default defineConfig({
   resolve: { tsconfigPaths: true },
@@ -16,7 +18,7 @@ export default defineConfig({
           ...shared,
           name: "unit",
           include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "scripts/**/*.test.ts"],
-          exclude: databaseSuites,
+          exclude: [...databaseSuites, ...serverOnlySuites],
         },
       },
       {
@@ -39,6 +41,19 @@ export default defineConfig({
           env: { TEST_DB_ENGINE: "postgres" },
           globalSetup: ["test/setup/postgres-server.ts"],
           testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          ...shared,
+          // What needs a real server: several connections and processes at once (the outbox worker).
+          name: "db:postgres-only",
+          include: serverOnlySuites,
+          env: { TEST_DB_ENGINE: "postgres" },
+          globalSetup: ["test/setup/postgres-server.ts"],
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

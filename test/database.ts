@@ -17,7 +17,12 @@ if (testEngine !== "pglite" && testEngine !== "postgres") {
  * server cloned from the migrated template (or empty), owned by a
  * non-superuser, with requests logging in as coop_app: production's setup.
  */
-export async function createTestDatabase({ migrated = true, poolSize = 5 } = {}): Promise<Database> {
+export interface TestDatabase extends Database {
+  /** On the server: how to connect again (another process, another pool), as the owner and as coop_app. */
+  urls?: { owner: string; app: string };
+}
+
+export async function createTestDatabase({ migrated = true, poolSize = 5 } = {}): Promise<TestDatabase> {
   if (testEngine === "pglite") {
     const database = await openDatabase({ engine: "pglite", memory: true });
     if (migrated) await migrateToLatest(database.owner);
@@ -28,14 +33,11 @@ export async function createTestDatabase({ migrated = true, poolSize = 5 } = {})
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const template = migrated ? inject("postgresTemplate") : "template0";
   await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${template} OWNER ${TEST_OWNER.user}`);
-  const database = await openDatabase({
-    engine: "postgres",
-    url: databaseUrl(adminUrl, name, TEST_OWNER),
-    appUrl: databaseUrl(adminUrl, name, TEST_APP),
-    poolSize,
-  });
+  const urls = { owner: databaseUrl(adminUrl, name, TEST_OWNER), app: databaseUrl(adminUrl, name, TEST_APP) };
+  const database = await openDatabase({ engine: "postgres", url: urls.owner, appUrl: urls.app, poolSize });
   return {
     ...database,
+    urls,
     async close() {
       try {
         await database.close();
@@ -45,4 +47,10 @@ export async function createTestDatabase({ migrated = true, poolSize = 5 } = {})
       }
     },
   };
+}
+
+/** A second, independent connection pool to the same server database (a second worker, a second process). */
+export function openAgain(database: TestDatabase): Promise<Database> {
+  if (!database.urls) throw new Error("Only a server database can be opened twice.");
+  return openDatabase({ engine: "postgres", url: database.urls.owner, appUrl: database.urls.app, poolSize: 2 });
 }
