@@ -12,5 +12,6 @@ export default [
   route("compte", "routes/account.tsx"),
   route("espace", "routes/switch-membership.tsx"),
   route("boite-mail", "routes/mailbox.tsx"),
+  route("courriels-non-distribues", "routes/dead-letters.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -18,6 +18,7 @@ const EXPECTED: Record<Permission, [admin: boolean, referent: boolean, agent: bo
   "trainings.register": [true, true, true, false],
   "networks.read": [true, true, true, true],
   "reports.read": [true, true, true, true],
+  "mail.manage": [true, false, false, false],
 };
 
 describe("the permission model", () => {

@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   "trainings.register",
   "networks.read",
   "reports.read",
+  "mail.manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

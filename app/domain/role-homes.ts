@@ -21,6 +21,7 @@ export function capabilitiesOf(role: MembershipRole, cooperativeSiren: string): 
         { label: "Instruire les demandes d'adhésion des communes" },
         { label: "Émettre les appels de fonds de l'année" },
         { label: "Inviter les référents des organisations membres" },
+        { label: "Voir et renvoyer les courriels non distribués", to: "/courriels-non-distribues" },
         account,
       ];
     case "referent":

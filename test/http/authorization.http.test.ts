@@ -35,6 +35,9 @@ const all = (outcome: string): Record<Role, string> => ({
   agent: outcome,
   viewer: outcome,
 });
+// A dead letter of the other cooperative (set once the fixture exists).
+let deadLetterOfB = "00000000-0000-4000-8000-000000000000";
+
 // A new address per request: attempts on one account are throttled (5 per 15 minutes).
 let unknownAccounts = 0;
 const unknownEmail = () => `inconnu${++unknownAccounts}@nulle-part.test`;
@@ -101,6 +104,16 @@ const MATRIX: Record<string, Row> = {
   },
   // Demo only (no Resend key): this server sends through the outbox, so the page does not exist.
   "GET /boite-mail": { request: () => ({ path: "/boite-mail" }), expected: all("404") },
+  // The cooperative's undelivered mail: its operator admins only.
+  "GET /courriels-non-distribues": {
+    request: () => ({ path: "/courriels-non-distribues" }),
+    expected: { ...signedIn("403"), operator_admin: "200" },
+  },
+  "POST /courriels-non-distribues": {
+    // Another cooperative's dead letter, or a made-up id: not found, for the admin as for anyone.
+    request: () => ({ path: "/courriels-non-distribues", form: { id: deadLetterOfB } }),
+    expected: { ...signedIn("403"), operator_admin: "404" },
+  },
   "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
 };
 
@@ -167,6 +180,20 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
         .selectFrom("memberships")
         .select("id")
         .where("user_id", "=", b.referentUserId)
+        .executeTakeFirstOrThrow()
+    ).id;
+    deadLetterOfB = (
+      await database.owner
+        .insertInto("outbox_emails")
+        .values({
+          cooperative_id: b.cooperativeId,
+          kind: "fixture",
+          to_address: "b@215700.test",
+          subject: `${b.marker} non distribué`,
+          text_body: "x",
+          status: "dead",
+        })
+        .returning("id")
         .executeTakeFirstOrThrow()
     ).id;
     await setPassword(requestScopeFactory(database.app)(ANONYMOUS), a.referentUserId, "une phrase de passe solide");
