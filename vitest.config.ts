@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: "unit",
-          include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "scripts/**/*.test.ts", "emails/**/*.test.{ts,tsx}"],
           exclude: [...databaseSuites, ...serverOnlySuites],
         },
       },

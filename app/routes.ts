@@ -13,5 +13,6 @@ export default [
   route("espace", "routes/switch-membership.tsx"),
   route("boite-mail", "routes/mailbox.tsx"),
   route("courriels-non-distribues", "routes/dead-letters.tsx"),
+  route("apercu-courriels/:name?", "routes/email-preview.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -46,9 +46,12 @@ export function buildIfStale(root: string): "reused" | "built" {
     return "reused";
   }
   console.log("Building the portal (first start or sources changed)...");
+  // Always a production build, whoever asks: under Vitest, NODE_ENV=test would make Vite build with
+  // import.meta.env.DEV true.
   const result = spawnSync("npx", ["react-router", "build"], {
     cwd: root,
     stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
   });
   if (result.status !== 0) throw new Error("The build failed (see above).");
   writeFileSync(stamp, hash);

@@ -15,7 +15,7 @@ import {
   setPassword,
   signInWithLink,
   signInWithPassword,
-} from "./sign-in.server.ts";
+} from "./sign-in.server.tsx";
 import { THROTTLES } from "./throttle.server.ts";
 import { generateToken, hashToken } from "./tokens.server.ts";
 

@@ -2,7 +2,7 @@ import { data, type RouterContextProvider, redirect } from "react-router";
 import { authenticationContext, requestScopeContext } from "../context.server.ts";
 import { deleteSession } from "../queries/sessions.server.ts";
 import { sessionCookie } from "./cookie.server.ts";
-import type { SignInResult } from "./sign-in.server.ts";
+import type { SignInResult } from "./sign-in.server.tsx";
 
 /** After a successful sign-in: the session the browser had ends, the new cookie, and on to where the user was going. */
 export async function signedInRedirect(

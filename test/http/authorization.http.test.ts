@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSession } from "../../app/auth/session.server.ts";
-import { setPassword } from "../../app/auth/sign-in.server.ts";
+import { setPassword } from "../../app/auth/sign-in.server.tsx";
 import { requestScopeFactory } from "../../app/context.server.ts";
 import routes from "../../app/routes.ts";
 import type { Database } from "../../db/engine.ts";
@@ -114,6 +114,8 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ path: "/courriels-non-distribues", form: { id: deadLetterOfB } }),
     expected: { ...signedIn("403"), operator_admin: "404" },
   },
+  // Development only: the production build has no template preview.
+  "GET /apercu-courriels/:name?": { request: () => ({ path: "/apercu-courriels" }), expected: all("404") },
   "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
 };
 

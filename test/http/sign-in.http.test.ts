@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setPassword } from "../../app/auth/sign-in.server.ts";
+import { setPassword } from "../../app/auth/sign-in.server.tsx";
 import { requestScopeFactory } from "../../app/context.server.ts";
 import type { Database } from "../../db/engine.ts";
 import { ANONYMOUS } from "../../db/request-context.ts";

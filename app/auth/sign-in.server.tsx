@@ -1,6 +1,9 @@
 import type { Transaction } from "kysely";
 import { ANONYMOUS, applyRequestContext } from "../../db/request-context.ts";
 import type { DB, LoginTokenPurpose } from "../../db/schema.ts";
+import { PasswordResetEmail, passwordResetSubject } from "../../emails/password-reset.tsx";
+import { type RenderedEmail, renderEmail } from "../../emails/render.tsx";
+import { SignInLinkEmail, signInLinkSubject } from "../../emails/sign-in-link.tsx";
 import type { RequestScope, Services } from "../context.server.ts";
 import { enqueueEmail } from "../email/outbox.server.ts";
 import { deleteSessionsOfUser } from "../queries/sessions.server.ts";
@@ -107,21 +110,14 @@ async function storePasswordHash(scope: RequestScope, userId: string, hash: stri
   });
 }
 
-const LINK_MAIL: Record<LoginTokenPurpose, { subject: string; path: string; body: (link: string) => string }> = {
+const LINK_MAIL: Record<LoginTokenPurpose, { path: string; render: (link: string) => Promise<RenderedEmail> }> = {
   sign_in: {
-    subject: "Votre lien de connexion",
     path: "/connexion/lien",
-    body: (link) =>
-      `Bonjour,\n\nPour vous connecter au portail de la coopérative, ouvrez ce lien puis confirmez :\n${link}\n\n` +
-      "Il est valable 10 minutes et ne sert qu'une fois. Si vous n'avez rien demandé, ignorez ce message.\n",
+    render: (link) => renderEmail(signInLinkSubject, <SignInLinkEmail link={link} />),
   },
   password_reset: {
-    subject: "Choisir un nouveau mot de passe",
     path: "/mot-de-passe/nouveau",
-    body: (link) =>
-      `Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien :\n${link}\n\n` +
-      "Il est valable 10 minutes et ne sert qu'une fois. Si vous n'avez rien demandé, ignorez ce message : " +
-      "votre mot de passe actuel reste valable.\n",
+    render: (link) => renderEmail(passwordResetSubject, <PasswordResetEmail link={link} />),
   },
 };
 
@@ -158,8 +154,9 @@ async function deliverLink(
 
   const token = generateToken();
   const tokenHash = hashToken(token);
-  const mail = LINK_MAIL[purpose];
-  const link = new URL(`${mail.path}?jeton=${encodeURIComponent(token)}`, services.publicUrl).toString();
+  const template = LINK_MAIL[purpose];
+  const link = new URL(`${template.path}?jeton=${encodeURIComponent(token)}`, services.publicUrl).toString();
+  const mail = await template.render(link);
   // The link and its mail in one transaction: no mail without a working link, no link without its mail.
   await scope.withLookup({ tokenHash }, async (trx) => {
     await applyRequestContext(trx, { ...ANONYMOUS, userId: user.id }, { tokenHash });
@@ -173,7 +170,7 @@ async function deliverLink(
         expires_at: new Date(now.getTime() + LINK_LIFETIME_MS),
       })
       .execute();
-    await enqueueEmail(trx, { kind: `${purpose}_link`, to: email, subject: mail.subject, text: mail.body(link) });
+    await enqueueEmail(trx, { kind: `${purpose}_link`, to: email, ...mail });
   });
 }
 
