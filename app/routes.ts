@@ -11,6 +11,8 @@ export default [
   route("accueil", "routes/home.tsx"),
   route("compte", "routes/account.tsx"),
   route("espace", "routes/switch-membership.tsx"),
+  route("organisations/nouvelle", "routes/organisation-new.tsx"),
+  route("organisations/:id/modifier", "routes/organisation-edit.tsx"),
   route("boite-mail", "routes/mailbox.tsx"),
   route("courriels-non-distribues", "routes/dead-letters.tsx"),
   route("apercu-courriels/:name?", "routes/email-preview.tsx"),

@@ -11,7 +11,12 @@ describe(`migrations (${testEngine})`, () => {
   it("apply on an empty database, then find nothing left to do", async () => {
     database = await createTestDatabase({ migrated: false });
     const applied = await migrateToLatest(database.owner);
-    expect(applied).toEqual(["2026-11-27T1200_foundation", "2026-11-27T1400_sign_in", "2026-11-27T1600_outbox"]);
+    expect(applied).toEqual([
+      "2026-11-27T1200_foundation",
+      "2026-11-27T1400_sign_in",
+      "2026-11-27T1600_outbox",
+      "2026-11-27T1700_organisation_contacts",
+    ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
     const { rows } = await sql<{ table_name: string }>`

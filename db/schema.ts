@@ -28,6 +28,8 @@ export interface OrganisationsTable {
   search_name: ColumnType<string, never, never>;
   inactive_since: ColumnType<string | null, string | null | undefined, string | null>;
   territory_member: Generated<boolean>;
+  contact_email: string | null;
+  contact_phone: string | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

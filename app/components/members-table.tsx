@@ -42,6 +42,8 @@ interface Props {
   };
   query: MembersQuery;
   basisLabel: string;
+  /** The viewer manages this cooperative's organisations: names link to their edit page. */
+  editable?: boolean;
 }
 
 const DEFAULTS: MembersQuery = {
@@ -65,9 +67,19 @@ export function membersSearch(query: MembersQuery): string {
 const features = tableFeatures({ rowSortingFeature, rowPaginationFeature });
 const column = createColumnHelper<typeof features, MemberRow>();
 
-function columnsFor(basisLabel: string) {
+function columnsFor(basisLabel: string, editable: boolean) {
   return column.columns([
-    column.accessor("name", { header: "Nom", cell: (info) => info.getValue() }),
+    column.accessor("name", {
+      header: "Nom",
+      cell: (info) =>
+        editable ? (
+          <Link to={`/organisations/${info.row.original.id}/modifier`} title="Modifier">
+            {info.getValue()}
+          </Link>
+        ) : (
+          info.getValue()
+        ),
+    }),
     column.accessor("kind", {
       header: "Type",
       enableSorting: false,
@@ -106,11 +118,11 @@ function columnsFor(basisLabel: string) {
   ]);
 }
 
-export function MembersTable({ members, query, basisLabel }: Props) {
+export function MembersTable({ members, query, basisLabel, editable = false }: Props) {
   const sorting: SortingState = [{ id: query.sort, desc: query.dir === "desc" }];
   const table = useTable({
     features,
-    columns: columnsFor(basisLabel),
+    columns: columnsFor(basisLabel, editable),
     data: members.rows,
     getRowId: (row) => row.id,
     state: {

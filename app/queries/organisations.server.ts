@@ -100,3 +100,100 @@ export async function listMembers(trx: Trx, query: MemberQuery): Promise<MemberP
 
   return { rows, total, page, pageCount };
 }
+
+export interface OrganisationDetails {
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  siren: string;
+  inseeCode: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+  inactiveSince: string | null;
+  isOperator: boolean;
+  territoryMember: boolean;
+}
+
+/** An organisation of this cooperative; undefined for another cooperative's (answered 404 by callers). */
+export function findOrganisation(
+  trx: Trx,
+  cooperativeId: string,
+  id: string,
+): Promise<OrganisationDetails | undefined> {
+  return trx
+    .selectFrom("organisations")
+    .select([
+      "id",
+      "name",
+      "kind",
+      "siren",
+      "insee_code as inseeCode",
+      "contact_email as contactEmail",
+      "contact_phone as contactPhone",
+      "inactive_since as inactiveSince",
+      "is_operator as isOperator",
+      "territory_member as territoryMember",
+    ])
+    .where("id", "=", id)
+    .where("cooperative_id", "=", cooperativeId)
+    .executeTakeFirst();
+}
+
+export interface OrganisationInput {
+  name: string;
+  kind: OrganisationKind;
+  siren: string;
+  inseeCode?: string | undefined;
+  contactEmail?: string | undefined;
+  contactPhone?: string | undefined;
+  inactiveSince?: string | undefined;
+}
+
+const columns = (input: OrganisationInput) => ({
+  name: input.name,
+  kind: input.kind,
+  siren: input.siren,
+  insee_code: input.inseeCode ?? null,
+  contact_email: input.contactEmail ?? null,
+  contact_phone: input.contactPhone ?? null,
+  inactive_since: input.inactiveSince ?? null,
+});
+
+/** Adds a member organisation; "duplicate" when the cooperative already has this SIREN. */
+export async function addOrganisation(
+  trx: Trx,
+  cooperativeId: string,
+  input: OrganisationInput,
+): Promise<{ id: string } | "duplicate"> {
+  const inserted = await trx
+    .insertInto("organisations")
+    .values({ cooperative_id: cooperativeId, ...columns(input) })
+    .onConflict((conflict) => conflict.columns(["cooperative_id", "siren"]).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return inserted ?? "duplicate";
+}
+
+/** Edits an organisation (never deletes: inactive from a date instead). */
+export async function updateOrganisation(
+  trx: Trx,
+  cooperativeId: string,
+  id: string,
+  input: OrganisationInput,
+): Promise<"updated" | "duplicate" | "missing"> {
+  const clash = await trx
+    .selectFrom("organisations")
+    .select("id")
+    .where("cooperative_id", "=", cooperativeId)
+    .where("siren", "=", input.siren)
+    .where("id", "<>", id)
+    .executeTakeFirst();
+  if (clash) return "duplicate";
+  const result = await trx
+    .updateTable("organisations")
+    .set({ ...columns(input), updated_at: new Date() })
+    .where("id", "=", id)
+    .where("cooperative_id", "=", cooperativeId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 ? "updated" : "missing";
+}

@@ -1,9 +1,10 @@
 import { data, Link } from "react-router";
 import { z } from "zod";
 import { MembersTable, PAGE_SIZES } from "~/components/members-table";
-import { requestScopeContext } from "~/context.server";
+import { authenticationContext, requestScopeContext } from "~/context.server";
 import { formatInteger, plural } from "~/domain/format";
 import { POPULATION_BASIS_LABELS } from "~/domain/labels";
+import { can } from "~/domain/permissions";
 import { findCooperativeBySiren } from "~/queries/cooperatives.server";
 import { listMembers, MEMBER_SORTS } from "~/queries/organisations.server";
 import type { Route } from "./+types/cooperative";
@@ -43,11 +44,13 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
       page: query.page,
       pageSize: query.size,
     });
-    return { cooperative, members, query: { ...query, page: members.page } };
+    const who = context.get(authenticationContext)?.context;
+    const canManage = who?.cooperativeId === cooperative.id && can(who.role, "organisations.manage");
+    return { cooperative, members, query: { ...query, page: members.page }, canManage };
   });
 }
 
-export default function Cooperative({ loaderData: { cooperative, members, query } }: Route.ComponentProps) {
+export default function Cooperative({ loaderData: { cooperative, members, query, canManage } }: Route.ComponentProps) {
   return (
     <div className="page">
       <title>{`${cooperative.displayName} — Coopérative de services`}</title>
@@ -76,11 +79,19 @@ export default function Cooperative({ loaderData: { cooperative, members, query 
           </dd>
         </div>
       </dl>
-      <h2 id="membres">Organisations membres</h2>
+      <div className="section-heading">
+        <h2 id="membres">Organisations membres</h2>
+        {canManage ? (
+          <Link to="/organisations/nouvelle" className="button-link">
+            Ajouter une organisation
+          </Link>
+        ) : null}
+      </div>
       <MembersTable
         members={members}
         query={query}
         basisLabel={POPULATION_BASIS_LABELS[cooperative.defaultPopulationBasis]}
+        editable={canManage}
       />
     </div>
   );

@@ -20,6 +20,8 @@ const RELATIONS: Relation[] = ["own", "sameCooperative", "otherCooperative"];
 interface Target {
   siren: string;
   membershipId: string;
+  /** An organisation: the user's own, another of the same cooperative, or the other cooperative's. */
+  organisationId: string;
 }
 
 interface Row {
@@ -116,6 +118,35 @@ const MATRIX: Record<string, Row> = {
   },
   // Development only: the production build has no template preview.
   "GET /apercu-courriels/:name?": { request: () => ({ path: "/apercu-courriels" }), expected: all("404") },
+  "GET /organisations/nouvelle": {
+    request: () => ({ path: "/organisations/nouvelle" }),
+    expected: { ...signedIn("403"), operator_admin: "200" },
+  },
+  "POST /organisations/nouvelle": {
+    // An invalid form: refused with its errors, and nothing written.
+    request: () => ({ path: "/organisations/nouvelle", form: { name: "", kind: "ccas", siren: "123" } }),
+    expected: { ...signedIn("403"), operator_admin: "400" },
+  },
+  "GET /organisations/:id/modifier": {
+    request: (target) => ({ path: `/organisations/${target.organisationId}/modifier` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404" },
+    },
+  },
+  "POST /organisations/:id/modifier": {
+    request: (target) => ({
+      path: `/organisations/${target.organisationId}/modifier`,
+      // Invalid whatever the organisation (the identity of a territory member is locked, its contact is not).
+      form: { name: "", kind: "ccas", siren: "123", contactEmail: "pas-une-adresse" },
+    }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404" },
+    },
+  },
   "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
 };
 
@@ -220,9 +251,13 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
   function targetFor(role: Role, relation: Relation): Target {
     const own = role === "anonymous" ? users.referent : users[role];
     const other = role === "operator_admin" ? users.referent : users.operator_admin;
-    if (relation === "own") return { siren: sirenA, membershipId: own.membershipId };
-    if (relation === "sameCooperative") return { siren: sirenA, membershipId: other.membershipId };
-    return { siren: sirenB, membershipId: membershipB };
+    const ownOrganisation = role === "operator_admin" ? a.operatorId : a.communeId;
+    const otherOrganisation = role === "operator_admin" ? a.communeId : a.operatorId;
+    if (relation === "own") return { siren: sirenA, membershipId: own.membershipId, organisationId: ownOrganisation };
+    if (relation === "sameCooperative") {
+      return { siren: sirenA, membershipId: other.membershipId, organisationId: otherOrganisation };
+    }
+    return { siren: sirenB, membershipId: membershipB, organisationId: b.communeId };
   }
 
   it("has a row for every route with a loader or an action, and no other", async () => {
