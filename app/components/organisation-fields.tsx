@@ -44,22 +44,21 @@ function Field({
 
 /** The fields of an organisation, with the user's input kept and each error beside its field. */
 export function OrganisationFields({ values, errors, identityLocked = false }: Props) {
-  const text = (name: keyof FieldErrors, options: { type?: string; autoComplete?: string; required?: boolean } = {}) =>
-    function Input(describedBy: string | undefined) {
-      return (
-        <input
-          id={name}
-          name={name}
-          type={options.type ?? "text"}
-          defaultValue={values[name] ?? ""}
-          autoComplete={options.autoComplete ?? "off"}
-          required={options.required}
-          readOnly={identityLocked && ["name", "siren", "inseeCode"].includes(name)}
-          aria-invalid={errors[name] ? true : undefined}
-          aria-describedby={describedBy}
-        />
-      );
-    };
+  const text =
+    (name: keyof FieldErrors, options: { type?: string; autoComplete?: string; required?: boolean } = {}) =>
+    (describedBy: string | undefined) => (
+      <input
+        id={name}
+        name={name}
+        type={options.type ?? "text"}
+        defaultValue={values[name] ?? ""}
+        autoComplete={options.autoComplete ?? "off"}
+        required={options.required}
+        readOnly={identityLocked && ["name", "siren", "inseeCode"].includes(name)}
+        aria-invalid={errors[name] ? true : undefined}
+        aria-describedby={describedBy}
+      />
+    );
   return (
     <>
       {identityLocked ? (
