@@ -82,13 +82,15 @@ describe(`tenant isolation enforced by PostgreSQL (${testEngine})`, () => {
         async () => {
           for (const [attacker, victim] of pairs()) {
             const rows = await withRequestContext(database.app, attacker.context, async (trx) => {
-              return (await sql`SELECT * FROM ${sql.table(table)}`.execute(trx)).rows;
+              return (await sql`SELECT ${sql.raw(spec.readableColumns ?? "*")} FROM ${sql.table(table)}`.execute(trx))
+                .rows;
             });
             expect(showsTenant(rows, attacker)).toBe(true);
             expect(showsTenant(rows, victim)).toBe(readableByAll);
           }
           const anonymous = await withRequestContext(database.app, ANONYMOUS, async (trx) => {
-            return (await sql`SELECT * FROM ${sql.table(table)}`.execute(trx)).rows;
+            return (await sql`SELECT ${sql.raw(spec.readableColumns ?? "*")} FROM ${sql.table(table)}`.execute(trx))
+              .rows;
           });
           expect(anonymous.length > 0).toBe(readableByAll);
         },

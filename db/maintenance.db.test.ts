@@ -29,6 +29,21 @@ describe(`purging what has expired (${testEngine})`, () => {
         { token_hash: hex("d"), user_id: tenant.adminUserId, purpose: "sign_in", expires_at: hours(-1) },
       ])
       .execute();
+    await database.owner.deleteFrom("outbox_emails").execute();
+    await database.owner
+      .insertInto("outbox_emails")
+      .values(
+        (["sent", "dead", "pending"] as const).map((status, index) => ({
+          kind: "test",
+          to_address: "x@example.test",
+          subject: "s",
+          text_body: "t",
+          status,
+          // The sent one is 31 days old; the dead one 29; the pending one, 40 but still due.
+          created_at: hours(-24 * [31, 29, 40][index]!),
+        })),
+      )
+      .execute();
     await database.owner
       .insertInto("throttle_hits")
       .values([
@@ -40,11 +55,21 @@ describe(`purging what has expired (${testEngine})`, () => {
   afterAll(() => database.close());
 
   it("deletes ended sessions, day-old links and past attempt windows, and keeps the rest", async () => {
-    expect(await purgeExpired(database.owner, NOW)).toEqual({ sessions: 1, loginTokens: 1, throttleHits: 1 });
+    expect(await purgeExpired(database.owner, NOW)).toEqual({
+      sessions: 1,
+      loginTokens: 1,
+      throttleHits: 1,
+      outboxEmails: 1,
+    });
     expect(await database.owner.selectFrom("sessions").select("id").execute()).toEqual([{ id: hex("b") }]);
     expect(await database.owner.selectFrom("login_tokens").select("token_hash").execute()).toEqual([
       { token_hash: hex("d") },
     ]);
-    expect(await purgeExpired(database.owner, NOW)).toEqual({ sessions: 0, loginTokens: 0, throttleHits: 0 });
+    expect(await purgeExpired(database.owner, NOW)).toEqual({
+      sessions: 0,
+      loginTokens: 0,
+      throttleHits: 0,
+      outboxEmails: 0,
+    });
   });
 });

@@ -111,7 +111,8 @@ export interface OutboxEmailsTable {
   status: Generated<OutboxStatus>;
   attempts: Generated<number>;
   next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
-  created_at: CreatedAt;
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   provider_id: string | null;
   last_error: string | null;

@@ -30,6 +30,14 @@ if (env.APP_MODE === "production" && !env.RESEND_API_KEY) {
   console.error("RESEND_API_KEY: required in production, where mail is sent through Resend (see README).");
   process.exit(1);
 }
+if (env.APP_MODE === "production" && !process.env.MAIL_FROM) {
+  console.error("MAIL_FROM: required in production: the sender of every mail, on a domain verified at Resend.");
+  process.exit(1);
+}
+if (env.OUTBOX_WORKER === "off" && !env.DATABASE_URL) {
+  console.error("OUTBOX_WORKER=off: only beside a PostgreSQL server (DATABASE_URL), where `npm run worker` runs.");
+  process.exit(1);
+}
 if (env.APP_MODE === "production" && !env.PUBLIC_URL) {
   console.error("PUBLIC_URL: required in production: links in emails are built from it.");
   process.exit(1);

@@ -155,6 +155,8 @@ export async function seedTenant(
  * with row-level security must be listed here (the catalog test checks).
  */
 export interface TableSpec {
+  /** The columns the app role may read, when it may not read them all (default: *). */
+  readableColumns?: string;
   /** A column to rewrite with its own value in the UPDATE attack (default: id). */
   keyColumn?: string;
   /** Tries to insert a row belonging to `victim`, from the attacker's context. */
@@ -167,6 +169,7 @@ export interface TableSpec {
 
 export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
   outbox_emails: {
+    readableColumns: "id, cooperative_id, kind, to_address, subject, status",
     insertInto: (trx, victim) =>
       trx
         .insertInto("outbox_emails")

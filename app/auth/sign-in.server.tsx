@@ -170,7 +170,12 @@ async function deliverLink(
         expires_at: new Date(now.getTime() + LINK_LIFETIME_MS),
       })
       .execute();
-    await enqueueEmail(trx, { kind: `${purpose}_link`, to: email, ...mail });
+    await enqueueEmail(trx, {
+      kind: `${purpose}_link`,
+      to: email,
+      ...mail,
+      expiresAt: new Date(now.getTime() + LINK_LIFETIME_MS),
+    });
   });
 }
 

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { sql } from "kysely";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Database } from "../../db/engine.ts";
 import { ANONYMOUS, withRequestContext } from "../../db/request-context.ts";
 import { createTestDatabase, openAgain, type TestDatabase } from "../../test/database.ts";
@@ -26,6 +26,15 @@ describe("the outbox and its worker, against a fake Resend, on PostgreSQL", () =
       for (let n = 0; n < count; n++) await enqueueEmail(trx, mail(n));
     });
   const rows = () => database.owner.selectFrom("outbox_emails").selectAll().orderBy("created_at").execute();
+  /** A mail given up is logged as an error: expected here, and checked. */
+  const expectGivenUpLogs = (count: number) => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    return () => {
+      const lines = logged.mock.calls.map((args) => String(args[0]));
+      expect(lines).toHaveLength(count);
+      for (const line of lines) expect(line).toMatch(/^Outbox: mail [0-9a-f-]{36} \(test\) not sent: /);
+    };
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase({ poolSize: 4 });
@@ -87,6 +96,7 @@ describe("the outbox and its worker, against a fake Resend, on PostgreSQL", () =
   });
 
   it("puts a validation error (400) into the dead letters without retrying", async () => {
+    const checkLogs = expectGivenUpLogs(1);
     await enqueue(1);
     fake.script({ status: 422, body: { name: "validation_error", message: "Invalid `to` field.", statusCode: 422 } });
     expect(await deliverOne(database.owner, transport(), { paced: false })).toBe("dead");
@@ -97,9 +107,11 @@ describe("the outbox and its worker, against a fake Resend, on PostgreSQL", () =
       await deliverOne(database.owner, transport(), { paced: false, now: () => new Date(Date.now() + 86_400_000) }),
     ).toBe("idle");
     expect(fake.requests).toHaveLength(1);
+    checkLogs();
   });
 
   it("plans no retry past 24 hours (Resend forgets its keys): the row goes to the dead letters", async () => {
+    const checkLogs = expectGivenUpLogs(1);
     await enqueue(1);
     // Created almost 23 hours ago: the next attempt (30 s later at least) would pass the limit.
     await sql`UPDATE outbox_emails SET created_at = now() - interval '23 hours' + interval '10 seconds'`.execute(
@@ -108,6 +120,57 @@ describe("the outbox and its worker, against a fake Resend, on PostgreSQL", () =
     fake.script({ status: 500 });
     expect(await deliverOne(database.owner, transport(), { paced: false })).toBe("dead");
     expect((await rows())[0]?.last_error).toContain("gave up");
+    checkLogs();
+  });
+
+  it("counts a transport that throws as a failure, and sends the mail behind it", async () => {
+    await enqueue(2);
+    let calls = 0;
+    const flaky = transport();
+    const throwingOnce = {
+      send: (email: Parameters<typeof flaky.send>[0], key: string) => {
+        calls += 1;
+        if (calls === 1) throw new Error("disque plein");
+        return flaky.send(email, key);
+      },
+    };
+    expect(await deliverOne(database.owner, throwingOnce, { paced: false })).toBe("retry");
+    expect(await deliverOne(database.owner, throwingOnce, { paced: false })).toBe("sent");
+    const [first, second] = await rows();
+    expect(first).toMatchObject({ status: "pending", attempts: 1, last_error: "transport: disque plein" });
+    expect(second).toMatchObject({ status: "sent", text_body: "", html_body: null });
+  });
+
+  it("does not send a link that expired while waiting, nor resend past 23 hours", async () => {
+    const checkLogs = expectGivenUpLogs(2);
+    await withRequestContext(database.app, ANONYMOUS, (trx) =>
+      enqueueEmail(trx, { ...mail(1), expiresAt: new Date(Date.now() + 10 * 60_000) }),
+    );
+    const later = new Date(Date.now() + 11 * 60_000);
+    expect(await deliverOne(database.owner, transport(), { paced: false, now: () => later })).toBe("dead");
+    expect((await rows())[0]?.last_error).toContain("expired");
+
+    await database.owner.deleteFrom("outbox_emails").execute();
+    await enqueue(1);
+    await sql`UPDATE outbox_emails SET attempts = 3, created_at = now() - interval '30 hours'`.execute(database.owner);
+    expect(await deliverOne(database.owner, transport(), { paced: false })).toBe("dead");
+    expect(fake.requests).toEqual([]);
+    checkLogs();
+  });
+
+  it("keeps a mail for later when the account is refused (401/403), and gives up on a key reused with another payload", async () => {
+    const checkLogs = expectGivenUpLogs(1);
+    await enqueue(2);
+    fake.script(
+      { status: 403, body: { name: "validation_error", message: "The domain is not verified.", statusCode: 403 } },
+      {
+        status: 409,
+        body: { name: "invalid_idempotent_request", message: "Same key, other payload.", statusCode: 409 },
+      },
+    );
+    expect(await deliverOne(database.owner, transport(), { paced: false })).toBe("retry");
+    expect(await deliverOne(database.owner, transport(), { paced: false })).toBe("dead");
+    checkLogs();
   });
 
   it("after a worker dies between the provider's acceptance and the row's update, sends one mail", async () => {

@@ -11,6 +11,8 @@ export interface OutgoingEmail {
   /** The cooperative it speaks for (its name and reply-to), or none for platform mail. */
   cooperativeId?: string | null;
   replyTo?: string | null;
+  /** When the mail is no use any more (a link that expires): dropped unsent past it. */
+  expiresAt?: Date | null;
 }
 
 /**
@@ -28,6 +30,7 @@ export async function enqueueEmail(trx: Transaction<DB>, email: OutgoingEmail): 
       subject: email.subject,
       text_body: email.text,
       html_body: email.html ?? null,
+      expires_at: email.expiresAt ?? null,
     })
     .execute();
 }

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 export interface StoredMail {
@@ -18,7 +18,10 @@ export function mailboxDirectory(directory: string) {
     async deliver(mail: Omit<StoredMail, "sentAt">) {
       await mkdir(directory, { recursive: true });
       const sentAt = new Date().toISOString();
-      await writeFile(path.join(directory, `${mail.id}.json`), JSON.stringify({ ...mail, sentAt }, null, 2));
+      // Written aside, then renamed: the mailbox page never reads half a file.
+      const file = path.join(directory, `${mail.id}.json`);
+      await writeFile(`${file}.tmp`, JSON.stringify({ ...mail, sentAt }, null, 2));
+      await rename(`${file}.tmp`, file);
     },
     /** Newest first. */
     async read(): Promise<StoredMail[]> {

@@ -33,14 +33,25 @@ export function resendTransport(options: { apiKey: string; from: string; baseUrl
           ...(email.html ? { html: email.html } : {}),
           ...(email.replyTo ? { replyTo: email.replyTo } : {}),
         },
-        { idempotencyKey },
+        // A hung request would hold the row's lock: give up after 15 s (a network failure, retried).
+        { idempotencyKey, signal: AbortSignal.timeout(15_000) },
       );
       if (data) return { ok: true, providerId: data.id };
-      const status = error && "statusCode" in error ? (error.statusCode as number | null) : null;
+      const details =
+        typeof error === "object" && error !== null ? (error as { statusCode?: unknown; name?: unknown }) : {};
+      const status = typeof details.statusCode === "number" ? details.statusCode : null;
+      const name = typeof details.name === "string" ? details.name : "";
       const retryAfterSeconds = Number(headers?.["retry-after"]);
-      // Rate limits, server errors, the network, and a concurrent request with the same key: later.
-      // Anything else (validation, authentication) will not get better by itself.
-      const retryable = status === null || status === 429 || status === 409 || status >= 500;
+      // Later: rate limits, server errors, the network, a concurrent request with the same key, and a
+      // key or domain problem (401/403: the operator fixes the account, the mail must not be lost).
+      // Never: validation errors and a key reused with another payload, which will not get better.
+      const retryable =
+        status === null ||
+        status === 429 ||
+        status >= 500 ||
+        status === 401 ||
+        status === 403 ||
+        (status === 409 && name === "concurrent_idempotent_requests");
       return {
         ok: false,
         retryable,

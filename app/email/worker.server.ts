@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import type { Transport } from "./transports.server.ts";
+import type { SendOutcome, Transport } from "./transports.server.ts";
 
 /** Resend forgets idempotency keys after 24 hours: never retry past this, from the row's creation. */
 export const GIVE_UP_AFTER_MS = 23 * 60 * 60 * 1000;
@@ -53,23 +53,57 @@ export async function deliverOne(
       .executeTakeFirst();
     if (!row) return "idle";
 
+    const giveUp = async (reason: string) => {
+      await trx
+        .updateTable("outbox_emails")
+        .set({ status: "dead", last_error: reason })
+        .where("id", "=", row.id)
+        .execute();
+      console.error(`Outbox: mail ${row.id} (${row.kind}) not sent: ${reason}`);
+      return "dead" as const;
+    };
+    // Checked before sending: a backlog or a stopped worker must not send a stale link, nor
+    // resend after Resend has forgotten the idempotency key.
+    if (row.expires_at && row.expires_at.getTime() <= now().getTime()) {
+      return giveUp("expired before it could be sent (its link is no longer valid)");
+    }
+    if (row.attempts > 0 && now().getTime() - row.created_at.getTime() > GIVE_UP_AFTER_MS) {
+      return giveUp(`${row.last_error ?? "not delivered"} (gave up: 24 h passed)`);
+    }
+
     if (paced) await keepPace(trx);
-    const outcome = await transport.send(
-      {
-        id: row.id,
-        to: row.to_address,
-        subject: row.subject,
-        text: row.text_body,
-        html: row.html_body,
-        replyTo: row.reply_to,
-      },
-      row.id,
-    );
+    let outcome: SendOutcome;
+    try {
+      outcome = await transport.send(
+        {
+          id: row.id,
+          to: row.to_address,
+          subject: row.subject,
+          text: row.text_body,
+          html: row.html_body,
+          replyTo: row.reply_to,
+        },
+        row.id,
+      );
+    } catch (error) {
+      // A transport that throws (a full disk, an unexpected answer) is a failure like any other:
+      // counted and retried later, so that the mail behind it still leaves.
+      outcome = { ok: false, retryable: true, error: `transport: ${error instanceof Error ? error.message : error}` };
+    }
     const attempts = row.attempts + 1;
     if (outcome.ok) {
       await trx
         .updateTable("outbox_emails")
-        .set({ status: "sent", sent_at: now(), provider_id: outcome.providerId, attempts, last_error: null })
+        // Sent: the bodies (which may hold links) are no longer kept.
+        .set({
+          status: "sent",
+          sent_at: now(),
+          provider_id: outcome.providerId,
+          attempts,
+          last_error: null,
+          text_body: "",
+          html_body: null,
+        })
         .where("id", "=", row.id)
         .execute();
       return "sent";
@@ -87,6 +121,7 @@ export async function deliverOne(
       })
       .where("id", "=", row.id)
       .execute();
+    if (dead) console.error(`Outbox: mail ${row.id} (${row.kind}) not sent: ${outcome.error}`);
     return dead ? "dead" : "retry";
   });
 }

@@ -27,7 +27,8 @@ export function listDeadLetters(trx: Trx, cooperativeId: string) {
 export async function resendDeadLetter(trx: Trx, cooperativeId: string, id: string, now: Date): Promise<boolean> {
   const result = await trx
     .updateTable("outbox_emails")
-    .set({ status: "pending", next_attempt_at: now, last_error: null })
+    // A fresh start: attempts and the 23-hour window count again from now.
+    .set({ status: "pending", next_attempt_at: now, created_at: now, attempts: 0, last_error: null })
     .where("id", "=", id)
     .where("cooperative_id", "=", cooperativeId)
     .where("status", "=", "dead")

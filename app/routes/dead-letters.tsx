@@ -32,8 +32,8 @@ export default function DeadLetters({ loaderData: { letters }, actionData }: Rou
       <title>Courriels non distribués — Coopérative de services</title>
       <h1>Courriels non distribués</h1>
       <p className="lead">
-        Les courriels que le service d'envoi a refusés, ou qu'il n'a pas pu remettre en 24 heures. Corrigez la cause
-        (une adresse erronée…) puis renvoyez-les.
+        Les courriels que le service d'envoi a refusés, ou qu'il n'a pas pu remettre en 24 heures. Vérifiez la cause
+        indiquée, puis renvoyez-les.
       </p>
       {actionData?.done ? (
         <p className="form-success" role="status">

@@ -17,6 +17,8 @@ const statements = [
      status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dead')),
      attempts integer NOT NULL DEFAULT 0,
      next_attempt_at timestamptz NOT NULL DEFAULT now(),
+     -- mail useless after this (a 10-minute link): dropped unsent
+     expires_at timestamptz,
      created_at timestamptz NOT NULL DEFAULT now(),
      sent_at timestamptz,
      provider_id text,
@@ -39,15 +41,18 @@ const statements = [
 
   // Requests write mail for their cooperative (or platform mail: sign-in links);
   // operator admins see their cooperative's mail and send dead letters again.
-  `GRANT SELECT, INSERT ON outbox_emails TO coop_app`,
-  `GRANT UPDATE (status, next_attempt_at, last_error) ON outbox_emails TO coop_app`,
+  // Requests never read bodies back (they may carry links).
+  `GRANT INSERT ON outbox_emails TO coop_app`,
+  `GRANT SELECT (id, cooperative_id, kind, to_address, subject, status, attempts, next_attempt_at, expires_at,
+                 created_at, sent_at, last_error) ON outbox_emails TO coop_app`,
+  `GRANT UPDATE (status, attempts, next_attempt_at, created_at, last_error) ON outbox_emails TO coop_app`,
   `CREATE POLICY written_by_requests ON outbox_emails FOR INSERT TO coop_app
      WITH CHECK (cooperative_id IS NULL OR cooperative_id = app_cooperative_id())`,
   `CREATE POLICY operator_reads ON outbox_emails FOR SELECT TO coop_app
      USING (app_role() = 'operator_admin' AND cooperative_id = app_cooperative_id())`,
   `CREATE POLICY operator_resends ON outbox_emails FOR UPDATE TO coop_app
-     USING (app_role() = 'operator_admin' AND cooperative_id = app_cooperative_id())
-     WITH CHECK (app_role() = 'operator_admin' AND cooperative_id = app_cooperative_id())`,
+     USING (app_role() = 'operator_admin' AND cooperative_id = app_cooperative_id() AND status = 'dead')
+     WITH CHECK (app_role() = 'operator_admin' AND cooperative_id = app_cooperative_id() AND status = 'pending')`,
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
