@@ -13,6 +13,7 @@ describe("parseEnv", () => {
       DATA_DIR: ".data/pglite",
       MAILBOX_DIR: ".data/mailbox",
       TRUST_PROXY: "loopback",
+      AUDIT_IP_RETENTION_DAYS: 365,
       MAIL_FROM: "Coopérative de services <portail@example.org>",
       OUTBOX_WORKER: "in-process",
     });

@@ -22,6 +22,7 @@ const envSchema = z.object({
   ),
   DATABASE_POOL_SIZE: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(200).default(10)),
   DATA_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/pglite")),
+  AUDIT_IP_RETENTION_DAYS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(3650).default(365)),
   TRUST_PROXY: z.preprocess(emptyAsUnset, z.string().default("loopback")),
   RESEND_API_KEY: z.preprocess(emptyAsUnset, z.string().startsWith("re_", "must start with re_").optional()),
   MAIL_FROM: z.preprocess(emptyAsUnset, z.string().min(3).default("Coopérative de services <portail@example.org>")),

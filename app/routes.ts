@@ -13,6 +13,7 @@ export default [
   route("espace", "routes/switch-membership.tsx"),
   route("organisations/nouvelle", "routes/organisation-new.tsx"),
   route("organisations/:id/modifier", "routes/organisation-edit.tsx"),
+  route("journal", "routes/audit-log.tsx"),
   route("boite-mail", "routes/mailbox.tsx"),
   route("courriels-non-distribues", "routes/dead-letters.tsx"),
   route("apercu-courriels/:name?", "routes/email-preview.tsx"),

@@ -6,6 +6,7 @@ import { purgeExpired } from "./maintenance.ts";
 
 const NOW = new Date("2026-11-27T12:00:00Z");
 const hours = (count: number) => new Date(NOW.getTime() + count * 3_600_000);
+const days = (count: number) => hours(24 * count);
 const hex = (char: string) => char.repeat(64);
 
 describe(`purging what has expired (${testEngine})`, () => {
@@ -15,6 +16,7 @@ describe(`purging what has expired (${testEngine})`, () => {
     database = await createTestDatabase();
     tenant = await seedTenant(database.owner, "A", "213400");
     await database.owner.deleteFrom("sessions").execute();
+    await database.owner.deleteFrom("outbox_emails").execute();
     await database.owner
       .insertInto("sessions")
       .values([
@@ -29,21 +31,6 @@ describe(`purging what has expired (${testEngine})`, () => {
         { token_hash: hex("d"), user_id: tenant.adminUserId, purpose: "sign_in", expires_at: hours(-1) },
       ])
       .execute();
-    await database.owner.deleteFrom("outbox_emails").execute();
-    await database.owner
-      .insertInto("outbox_emails")
-      .values(
-        (["sent", "dead", "pending"] as const).map((status, index) => ({
-          kind: "test",
-          to_address: "x@example.test",
-          subject: "s",
-          text_body: "t",
-          status,
-          // The sent one is 31 days old; the dead one 29; the pending one, 40 but still due.
-          created_at: hours(-24 * [31, 29, 40][index]!),
-        })),
-      )
-      .execute();
     await database.owner
       .insertInto("throttle_hits")
       .values([
@@ -51,12 +38,43 @@ describe(`purging what has expired (${testEngine})`, () => {
         { key_hash: hex("e"), window_start: hours(0), hits: 1 },
       ])
       .execute();
+    // Sent 31 days ago (purged), dead 29 days ago (kept), pending 40 days ago (kept: still due).
+    await database.owner
+      .insertInto("outbox_emails")
+      .values([
+        {
+          kind: "test",
+          to_address: "x@example.test",
+          subject: "s",
+          text_body: "t",
+          status: "sent",
+          created_at: days(-31),
+        },
+        {
+          kind: "test",
+          to_address: "x@example.test",
+          subject: "s",
+          text_body: "t",
+          status: "dead",
+          created_at: days(-29),
+        },
+        { kind: "test", to_address: "x@example.test", subject: "s", text_body: "t", created_at: days(-40) },
+      ])
+      .execute();
+    await database.owner
+      .insertInto("audit_events")
+      .values([
+        { action: "sign_in.failed", subject: "ancien", ip_address: "192.0.2.1", created_at: days(-366) },
+        { action: "sign_in.failed", subject: "récent", ip_address: "192.0.2.2", created_at: days(-364) },
+      ])
+      .execute();
   });
   afterAll(() => database.close());
 
-  it("deletes ended sessions, day-old links and past attempt windows, and keeps the rest", async () => {
+  it("deletes what ended, erases old audit IPs, and keeps the rest", async () => {
     expect(await purgeExpired(database.owner, NOW)).toEqual({
       sessions: 1,
+      auditIpsErased: 1,
       loginTokens: 1,
       throttleHits: 1,
       outboxEmails: 1,
@@ -65,11 +83,34 @@ describe(`purging what has expired (${testEngine})`, () => {
     expect(await database.owner.selectFrom("login_tokens").select("token_hash").execute()).toEqual([
       { token_hash: hex("d") },
     ]);
+    expect(await database.owner.selectFrom("outbox_emails").select("status").orderBy("status").execute()).toEqual([
+      { status: "dead" },
+      { status: "pending" },
+    ]);
+    expect(
+      await database.owner
+        .selectFrom("audit_events")
+        .select(["subject", "ip_address"])
+        .where("action", "=", "sign_in.failed")
+        .orderBy("subject")
+        .execute(),
+    ).toEqual([
+      { subject: "ancien", ip_address: null },
+      { subject: "récent", ip_address: "192.0.2.2" },
+    ]);
     expect(await purgeExpired(database.owner, NOW)).toEqual({
       sessions: 0,
+      auditIpsErased: 0,
       loginTokens: 0,
       throttleHits: 0,
       outboxEmails: 0,
     });
+  });
+
+  it("never lets the audit log be edited or deleted, even by the owner", async () => {
+    await expect(database.owner.updateTable("audit_events").set({ subject: "réécrit" }).execute()).rejects.toThrow(
+      "the audit log cannot be edited",
+    );
+    await expect(database.owner.deleteFrom("audit_events").execute()).rejects.toThrow("the audit log cannot be edited");
   });
 });

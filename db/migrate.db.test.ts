@@ -16,6 +16,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T1400_sign_in",
       "2026-11-27T1600_outbox",
       "2026-11-27T1700_organisation_contacts",
+      "2026-11-27T1800_audit",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
@@ -24,6 +25,7 @@ describe(`migrations (${testEngine})`, () => {
       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'kysely_%'
       ORDER BY table_name`.execute(database.owner);
     expect(rows.map((row) => row.table_name)).toEqual([
+      "audit_events",
       "cooperatives",
       "login_tokens",
       "memberships",

@@ -123,6 +123,17 @@ export interface OutboxPaceTable {
   last_send_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface AuditEventsTable {
+  id: Generated<string>;
+  cooperative_id: string | null;
+  actor_user_id: string | null;
+  action: string;
+  subject: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+  ip_address: string | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   cooperatives: CooperativesTable;
   organisations: OrganisationsTable;
@@ -135,6 +146,7 @@ export interface DB {
   throttle_hits: ThrottleHitsTable;
   outbox_emails: OutboxEmailsTable;
   outbox_pace: OutboxPaceTable;
+  audit_events: AuditEventsTable;
 }
 
 export type Cooperative = Selectable<CooperativesTable>;

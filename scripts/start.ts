@@ -143,8 +143,8 @@ async function main() {
 
   // Hourly, forget ended sessions, old links and attempt counts.
   const purge = () =>
-    purgeExpired(ownerDatabase, new Date()).catch((error: unknown) =>
-      console.error("Purge failed:", error instanceof Error ? error.message : error),
+    purgeExpired(ownerDatabase, new Date(), { auditIpRetentionDays: env.AUDIT_IP_RETENTION_DAYS }).catch(
+      (error: unknown) => console.error("Purge failed:", error instanceof Error ? error.message : error),
     );
   void purge();
   setInterval(purge, 60 * 60 * 1000).unref();

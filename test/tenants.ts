@@ -107,6 +107,15 @@ export async function seedTenant(
       .values([admin, referent].map((user) => ({ user_id: user.id, hash: `$argon2id$${marker}` })))
       .execute();
     await trx
+      .insertInto("audit_events")
+      .values({
+        cooperative_id: cooperative.id,
+        actor_user_id: admin.id,
+        action: "fixture.seeded",
+        subject: `${marker} audit`,
+      })
+      .execute();
+    await trx
       .insertInto("outbox_emails")
       .values({
         cooperative_id: cooperative.id,
@@ -168,6 +177,13 @@ export interface TableSpec {
 }
 
 export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
+  audit_events: {
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("audit_events")
+        .values({ cooperative_id: victim.cooperativeId, action: "intrusion.attempt", subject: "intrus" })
+        .execute(),
+  },
   outbox_emails: {
     readableColumns: "id, cooperative_id, kind, to_address, subject, status",
     insertInto: (trx, victim) =>

@@ -30,6 +30,11 @@ export interface Authentication {
 
 const ROLE_RANK: Record<MembershipRole, number> = { operator_admin: 0, referent: 1, agent: 2, viewer: 3 };
 
+/** The membership a user acts in until they pick one (the context must carry the user). */
+export async function firstMembershipOf(trx: Transaction<DB>, userId: string): Promise<MembershipOfUser | null> {
+  return defaultMembership(await listMembershipsOfUser(trx, userId));
+}
+
 /** Until the user picks one, they act in the membership with the most rights. */
 function defaultMembership(memberships: MembershipOfUser[]): MembershipOfUser | null {
   return [...memberships].sort((a, b) => ROLE_RANK[a.role] - ROLE_RANK[b.role])[0] ?? null;

@@ -4,12 +4,13 @@ import type { DB, LoginTokenPurpose } from "../../db/schema.ts";
 import { PasswordResetEmail, passwordResetSubject } from "../../emails/password-reset.tsx";
 import { type RenderedEmail, renderEmail } from "../../emails/render.tsx";
 import { SignInLinkEmail, signInLinkSubject } from "../../emails/sign-in-link.tsx";
+import { recordEvent } from "../audit.server.ts";
 import type { RequestScope, Services } from "../context.server.ts";
 import { enqueueEmail } from "../email/outbox.server.ts";
 import { deleteSessionsOfUser } from "../queries/sessions.server.ts";
 import { LINK_LIFETIME_MS } from "./links.ts";
 import { hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from "./password.server.ts";
-import { startSession } from "./session.server.ts";
+import { contextFor, firstMembershipOf, startSession } from "./session.server.ts";
 import { clearAttempts, countAttempt } from "./throttle.server.ts";
 import { generateToken, hashToken } from "./tokens.server.ts";
 
@@ -64,7 +65,10 @@ export async function signInWithPassword(
 ): Promise<SignInResult> {
   const email = normaliseEmail(input.email);
   const throttled = await throttle(scope, "password", email, client, now);
-  if (throttled) return { ok: false, reason: "throttled", ...throttled };
+  if (throttled) {
+    await recordFailure(scope, "sign_in.throttled", email, client);
+    return { ok: false, reason: "throttled", ...throttled };
+  }
 
   const user = await findActiveUser(scope, email);
   const credential = user
@@ -76,23 +80,54 @@ export async function signInWithPassword(
   const valid = credential
     ? await verifyPassword(credential.hash, input.password)
     : await verifyAgainstNothing(input.password);
-  if (!user || !credential || !valid) return { ok: false, reason: "invalid" };
+  if (!user || !credential || !valid) {
+    await recordFailure(scope, "sign_in.failed", email, client);
+    return { ok: false, reason: "invalid" };
+  }
 
   await clearAttempts(scope, "account", `password:${email}`);
   if (needsRehash(credential.hash)) await storePasswordHash(scope, user.id, await hashPassword(input.password));
-  const session = await createSessionFor(scope, user.id, client, now);
+  const session = await createSessionFor(scope, user.id, client, now, "password");
   if (!session) return { ok: false, reason: "invalid" };
   return { ok: true, ...session };
 }
 
-/** A session for a user whose identity was just proven, unless the account was disabled meanwhile. */
-async function createSessionFor(scope: RequestScope, userId: string, client: ClientMeta, now: Date) {
+/**
+ * A session for a user whose identity was just proven, unless the account was
+ * disabled meanwhile; the sign-in is logged for the cooperative the user acts in first.
+ */
+async function createSessionFor(
+  scope: RequestScope,
+  userId: string,
+  client: ClientMeta,
+  now: Date,
+  method: "password" | "link" | "reset",
+) {
   return scope.withLookup({}, async (trx) => {
     await applyRequestContext(trx, { ...ANONYMOUS, userId });
     const user = await trx.selectFrom("users").select("disabled_at").where("id", "=", userId).executeTakeFirst();
     if (!user || user.disabled_at !== null) return null;
-    return startSession(trx, userId, { userAgent: client.userAgent, ipAddress: client.ipAddress }, now);
+    const session = await startSession(trx, userId, { userAgent: client.userAgent, ipAddress: client.ipAddress }, now);
+    const first = await firstMembershipOf(trx, userId);
+    await applyRequestContext(trx, contextFor(userId, first));
+    await recordEvent(trx, {
+      action: "sign_in.succeeded",
+      cooperativeId: first?.cooperativeId ?? null,
+      actorUserId: userId,
+      details: { method },
+      ipAddress: client.ipAddress,
+    });
+    return session;
   });
+}
+
+async function recordFailure(
+  scope: RequestScope,
+  action: "sign_in.failed" | "sign_in.throttled",
+  email: string,
+  client: ClientMeta,
+) {
+  await scope.withLookup({}, (trx) => recordEvent(trx, { action, subject: email, ipAddress: client.ipAddress }));
 }
 
 function upsertPasswordHash(trx: Transaction<DB>, userId: string, hash: string) {
@@ -227,7 +262,7 @@ export async function signInWithLink(
   now: Date,
 ): Promise<SignInResult> {
   const userId = await consumeLink(scope, token, "sign_in", now);
-  const session = userId ? await createSessionFor(scope, userId, client, now) : null;
+  const session = userId ? await createSessionFor(scope, userId, client, now, "link") : null;
   return session ? { ok: true, ...session } : { ok: false, reason: "invalid" };
 }
 
@@ -242,7 +277,7 @@ export async function resetPassword(
   const userId = await consumeLink(scope, token, "password_reset", now);
   if (!userId) return { ok: false, reason: "invalid" };
   await setPassword(scope, userId, password);
-  const session = await createSessionFor(scope, userId, client, now);
+  const session = await createSessionFor(scope, userId, client, now, "reset");
   return session ? { ok: true, ...session } : { ok: false, reason: "invalid" };
 }
 
@@ -258,5 +293,12 @@ export async function setPassword(
     await applyRequestContext(trx, { ...ANONYMOUS, userId });
     await upsertPasswordHash(trx, userId, hash);
     await deleteSessionsOfUser(trx, userId, keepSessionId);
+    const first = await firstMembershipOf(trx, userId);
+    await applyRequestContext(trx, contextFor(userId, first));
+    await recordEvent(trx, {
+      action: "password.changed",
+      cooperativeId: first?.cooperativeId ?? null,
+      actorUserId: userId,
+    });
   });
 }

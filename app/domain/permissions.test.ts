@@ -19,6 +19,7 @@ const EXPECTED: Record<Permission, [admin: boolean, referent: boolean, agent: bo
   "networks.read": [true, true, true, true],
   "reports.read": [true, true, true, true],
   "mail.manage": [true, false, false, false],
+  "audit.read": [true, false, false, false],
 };
 
 describe("the permission model", () => {
@@ -35,6 +36,7 @@ describe("the permission model", () => {
   it("grants nothing without an active membership, and nothing to write to a viewer", () => {
     for (const permission of PERMISSIONS) expect(can(null, permission)).toBe(false);
     const writes = PERMISSIONS.filter((permission) => !permission.endsWith(".read"));
+    expect(can("viewer", "audit.read")).toBe(false);
     expect(writes.filter((permission) => can("viewer", permission))).toEqual([]);
   });
 });

@@ -22,10 +22,12 @@ export const PERMISSIONS = [
   "networks.read",
   "reports.read",
   "mail.manage",
+  "audit.read",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
+// The audit log holds personal data (addresses, IPs): operator admins only, not among the readers.
 const READ: Permission[] = ["cooperative.read", "members.read", "catalogue.read", "networks.read", "reports.read"];
 
 export const ROLE_PERMISSIONS: Record<MembershipRole, readonly Permission[]> = {

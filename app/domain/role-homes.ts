@@ -22,6 +22,7 @@ export function capabilitiesOf(role: MembershipRole, cooperativeSiren: string): 
         { label: "Émettre les appels de fonds de l'année" },
         { label: "Inviter les référents des organisations membres" },
         { label: "Voir et renvoyer les courriels non distribués", to: "/courriels-non-distribues" },
+        { label: "Consulter le journal de la coopérative", to: "/journal" },
         account,
       ];
     case "referent":

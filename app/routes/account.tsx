@@ -1,6 +1,7 @@
 import { data, Form, redirect } from "react-router";
+import { recordEvent } from "~/audit.server";
 import { clearedSessionCookie } from "~/auth/cookie.server";
-import { requireAuthentication } from "~/auth/guards.server";
+import { clientMeta, requireAuthentication } from "~/auth/guards.server";
 import { verifyPassword } from "~/auth/password.server";
 import { checkNewPassword } from "~/auth/password-policy.server";
 import { setPassword } from "~/auth/sign-in.server";
@@ -35,9 +36,16 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const { user, sessionId } = requireAuthentication(context, request);
+  const { user, sessionId, context: who } = requireAuthentication(context, request);
   const scope = context.get(requestScopeContext);
   const form = await request.formData();
+  const audit = (trx: Parameters<typeof recordEvent>[0], action: "session.revoked" | "session.revoked_others") =>
+    recordEvent(trx, {
+      action,
+      cooperativeId: who.cooperativeId,
+      actorUserId: user.id,
+      ipAddress: clientMeta(context, request).ipAddress,
+    });
   const intent = form.get("intent");
 
   if (intent === "password") {
@@ -64,9 +72,15 @@ export async function action({ request, context }: Route.ActionArgs) {
 
   if (intent === "revoke") {
     const target = String(form.get("session") ?? "");
-    const deleted = await scope.transaction((trx) =>
-      trx.deleteFrom("sessions").where("id", "=", target).where("user_id", "=", user.id).executeTakeFirst(),
-    );
+    const deleted = await scope.transaction(async (trx) => {
+      const result = await trx
+        .deleteFrom("sessions")
+        .where("id", "=", target)
+        .where("user_id", "=", user.id)
+        .executeTakeFirst();
+      if (Number(result.numDeletedRows) > 0) await audit(trx, "session.revoked");
+      return result;
+    });
     if (target === sessionId) return redirect("/", { headers: { "Set-Cookie": clearedSessionCookie() } });
     if (Number(deleted.numDeletedRows) === 0) {
       return data({ intent, error: "Cette session n'existe plus." }, { status: 404 });
@@ -75,7 +89,11 @@ export async function action({ request, context }: Route.ActionArgs) {
   }
 
   if (intent === "revoke-others") {
-    const count = await scope.transaction((trx) => deleteSessionsOfUser(trx, user.id, sessionId));
+    const count = await scope.transaction(async (trx) => {
+      const deleted = await deleteSessionsOfUser(trx, user.id, sessionId);
+      if (deleted > 0) await audit(trx, "session.revoked_others");
+      return deleted;
+    });
     return { intent, done: count > 0 ? `${count} autre(s) session(s) fermée(s).` : "Aucune autre session ouverte." };
   }
   if (intent === "sign-out") {

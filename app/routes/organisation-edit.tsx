@@ -1,6 +1,7 @@
 import { data, Form, Link, redirect } from "react-router";
+import { recordEvent } from "~/audit.server";
 import { formValues } from "~/auth/form-data";
-import { requirePermission } from "~/auth/guards.server";
+import { clientMeta, requirePermission } from "~/auth/guards.server";
 import { OrganisationFields } from "~/components/organisation-fields";
 import { requestScopeContext } from "~/context.server";
 import { fieldErrors, organisationForm } from "~/domain/organisation-form";
@@ -22,7 +23,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
 }
 
 export async function action({ request, params, context }: Route.ActionArgs) {
-  const { active } = requirePermission(context, request, "organisations.manage");
+  const { active, user } = requirePermission(context, request, "organisations.manage");
   if (!/^[0-9a-f-]{36}$/.test(params.id)) notFound();
   const cooperativeId = active?.cooperativeId as string;
   const scope = context.get(requestScopeContext);
@@ -42,7 +43,20 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     : submitted;
   const parsed = organisationForm.safeParse(values);
   if (!parsed.success) return data({ values, errors: fieldErrors(parsed.error) }, { status: 400 });
-  const outcome = await scope.transaction((trx) => updateOrganisation(trx, cooperativeId, params.id, parsed.data));
+  const outcome = await scope.transaction(async (trx) => {
+    const result = await updateOrganisation(trx, cooperativeId, params.id, parsed.data);
+    if (result === "updated") {
+      await recordEvent(trx, {
+        action: "organisation.updated",
+        cooperativeId,
+        actorUserId: user.id,
+        subject: `${parsed.data.name} (${parsed.data.siren})`,
+        details: { inactiveSince: parsed.data.inactiveSince ?? null },
+        ipAddress: clientMeta(context, request).ipAddress,
+      });
+    }
+    return result;
+  });
   if (outcome === "missing") notFound();
   if (outcome === "duplicate") {
     return data(

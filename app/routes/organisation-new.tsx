@@ -1,6 +1,7 @@
 import { data, Form, Link, redirect } from "react-router";
+import { recordEvent } from "~/audit.server";
 import { formValues } from "~/auth/form-data";
-import { requirePermission } from "~/auth/guards.server";
+import { clientMeta, requirePermission } from "~/auth/guards.server";
 import { OrganisationFields } from "~/components/organisation-fields";
 import { requestScopeContext } from "~/context.server";
 import { fieldErrors, organisationForm } from "~/domain/organisation-form";
@@ -13,14 +14,24 @@ export function loader({ request, context }: Route.LoaderArgs) {
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const { active } = requirePermission(context, request, "organisations.manage");
+  const { active, user } = requirePermission(context, request, "organisations.manage");
   const values = formValues(await request.formData());
   const parsed = organisationForm.safeParse(values);
   if (!parsed.success) return data({ values, errors: fieldErrors(parsed.error) }, { status: 400 });
   const cooperativeId = active?.cooperativeId as string;
-  const added = await context
-    .get(requestScopeContext)
-    .transaction((trx) => addOrganisation(trx, cooperativeId, parsed.data));
+  const added = await context.get(requestScopeContext).transaction(async (trx) => {
+    const result = await addOrganisation(trx, cooperativeId, parsed.data);
+    if (result !== "duplicate") {
+      await recordEvent(trx, {
+        action: "organisation.added",
+        cooperativeId,
+        actorUserId: user.id,
+        subject: `${parsed.data.name} (${parsed.data.siren})`,
+        ipAddress: clientMeta(context, request).ipAddress,
+      });
+    }
+    return result;
+  });
   if (added === "duplicate") {
     return data({ values, errors: { siren: "Une organisation de la coopérative a déjà ce SIREN." } }, { status: 400 });
   }

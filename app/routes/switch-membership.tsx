@@ -1,4 +1,5 @@
 import { data, redirect } from "react-router";
+import { recordEvent } from "~/audit.server";
 import { requireAuthentication, safeReturnPath } from "~/auth/guards.server";
 import { requestScopeContext } from "~/context.server";
 import { setActiveMembership } from "~/queries/sessions.server";
@@ -16,8 +17,14 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (!authentication.memberships.some((membership) => membership.id === membershipId)) {
     throw data({ message: "Cet espace ne fait pas partie des vôtres." }, { status: 404 });
   }
-  await context
-    .get(requestScopeContext)
-    .transaction((trx) => setActiveMembership(trx, authentication.sessionId, membershipId));
+  await context.get(requestScopeContext).transaction(async (trx) => {
+    await setActiveMembership(trx, authentication.sessionId, membershipId);
+    await recordEvent(trx, {
+      action: "membership.switched",
+      cooperativeId: authentication.context.cooperativeId,
+      actorUserId: authentication.user.id,
+      subject: membershipId,
+    });
+  });
   return redirect(safeReturnPath(String(form.get("retour") ?? "")));
 }

@@ -147,6 +147,8 @@ const MATRIX: Record<string, Row> = {
       otherCooperative: { ...signedIn("403"), operator_admin: "404" },
     },
   },
+  // The audit log: operator admins only (it holds addresses and IPs).
+  "GET /journal": { request: () => ({ path: "/journal" }), expected: { ...signedIn("403"), operator_admin: "200" } },
   "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
 };
 

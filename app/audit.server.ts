@@ -1,0 +1,41 @@
+import type { Transaction } from "kysely";
+import type { DB } from "../db/schema.ts";
+
+/** What the audit log records (DOMAIN: security events and changes of people and organisations). */
+export type AuditAction =
+  | "sign_in.succeeded"
+  | "sign_in.failed"
+  | "sign_in.throttled"
+  | "session.signed_out"
+  | "session.revoked"
+  | "session.revoked_others"
+  | "password.changed"
+  | "membership.switched"
+  | "organisation.added"
+  | "organisation.updated"
+  | "user.disabled";
+
+export interface AuditEvent {
+  action: AuditAction;
+  /** The cooperative whose operator admins may read it; none for events outside any (a failed sign-in). */
+  cooperativeId?: string | null;
+  actorUserId?: string | null;
+  subject?: string | null;
+  details?: Record<string, string | number | boolean | null>;
+  ipAddress?: string | null;
+}
+
+/** Appends an event, in the transaction of what it records. The log is never edited. */
+export async function recordEvent(trx: Transaction<DB>, event: AuditEvent): Promise<void> {
+  await trx
+    .insertInto("audit_events")
+    .values({
+      cooperative_id: event.cooperativeId ?? null,
+      actor_user_id: event.actorUserId ?? null,
+      action: event.action,
+      subject: event.subject ?? null,
+      details: JSON.stringify(event.details ?? {}),
+      ip_address: event.ipAddress ?? null,
+    })
+    .execute();
+}

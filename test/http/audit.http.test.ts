@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setPassword } from "../../app/auth/sign-in.server.tsx";
+import { requestScopeFactory } from "../../app/context.server.ts";
+import { ANONYMOUS } from "../../db/request-context.ts";
+import { createTestDatabase, type TestDatabase } from "../database.ts";
+import { seedTenant, type Tenant } from "../tenants.ts";
+import { servePortal } from "./server.ts";
+
+const PASSWORD = "une phrase de passe solide";
+
+describe("the audit log", () => {
+  let database: TestDatabase;
+  let portal: Awaited<ReturnType<typeof servePortal>>;
+  let a: Tenant;
+  let b: Tenant;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    a = await seedTenant(database.owner, "A", "213400");
+    b = await seedTenant(database.owner, "B", "215700");
+    const scope = requestScopeFactory(database.app)(ANONYMOUS);
+    for (const userId of [a.adminUserId, a.referentUserId, b.referentUserId])
+      await setPassword(scope, userId, PASSWORD);
+    portal = await servePortal(database);
+  });
+  afterAll(async () => {
+    await portal?.close();
+    await database?.close();
+  });
+
+  const signIn = async (email: string, password = PASSWORD) => {
+    const response = await fetch(`${portal.url}/connexion`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Origin: portal.url, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ intent: "password", email, password }).toString(),
+    });
+    return (response.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+  };
+
+  it("records sign-ins, failures and sign-outs, and shows the cooperative's to its operator admins only", async () => {
+    await signIn("referent-a@213400.test", "pas le bon mot de passe");
+    const referent = await signIn("referent-a@213400.test");
+    await fetch(`${portal.url}/deconnexion`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Cookie: referent, Origin: portal.url, "Content-Type": "application/x-www-form-urlencoded" },
+      body: "",
+    });
+    await signIn("referent-b@215700.test");
+
+    const events = await database.owner
+      .selectFrom("audit_events")
+      .select(["action", "cooperative_id", "subject", "ip_address"])
+      .where("action", "like", "s%")
+      .orderBy("created_at")
+      .execute();
+    expect(events.map((event) => event.action)).toEqual([
+      "sign_in.failed",
+      "sign_in.succeeded",
+      "session.signed_out",
+      "sign_in.succeeded",
+    ]);
+    expect(events[0]).toMatchObject({ cooperative_id: null, subject: "referent-a@213400.test" });
+    expect(events[1]).toMatchObject({ cooperative_id: a.cooperativeId, ip_address: "127.0.0.1" });
+
+    const admin = await signIn("admin-a@213400.test");
+    const journal = await fetch(`${portal.url}/journal?action=sign_in.succeeded`, { headers: { Cookie: admin } });
+    expect(journal.status).toBe(200);
+    const html = await journal.text();
+    expect(html).toContain(`${a.marker} referent`);
+    expect(html).not.toContain(b.marker);
+
+    const asReferent = await fetch(`${portal.url}/journal`, {
+      headers: { Cookie: await signIn("referent-a@213400.test") },
+    });
+    expect(asReferent.status).toBe(403);
+  });
+});
