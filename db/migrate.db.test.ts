@@ -17,6 +17,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T1600_outbox",
       "2026-11-27T1700_organisation_contacts",
       "2026-11-27T1800_audit",
+      "2026-11-27T1900_invitations",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
@@ -27,6 +28,7 @@ describe(`migrations (${testEngine})`, () => {
     expect(rows.map((row) => row.table_name)).toEqual([
       "audit_events",
       "cooperatives",
+      "invitations",
       "login_tokens",
       "memberships",
       "organisations",

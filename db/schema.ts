@@ -134,6 +134,21 @@ export interface AuditEventsTable {
   created_at: CreatedAt;
 }
 
+export interface InvitationsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  organisation_id: string;
+  email: string;
+  display_name: string;
+  role: MembershipRole;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  accepted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface DB {
   cooperatives: CooperativesTable;
   organisations: OrganisationsTable;
@@ -147,6 +162,7 @@ export interface DB {
   outbox_emails: OutboxEmailsTable;
   outbox_pace: OutboxPaceTable;
   audit_events: AuditEventsTable;
+  invitations: InvitationsTable;
 }
 
 export type Cooperative = Selectable<CooperativesTable>;

@@ -107,6 +107,18 @@ export async function seedTenant(
       .values([admin, referent].map((user) => ({ user_id: user.id, hash: `$argon2id$${marker}` })))
       .execute();
     await trx
+      .insertInto("invitations")
+      .values({
+        cooperative_id: cooperative.id,
+        organisation_id: commune.id,
+        email: `invite-${name.toLowerCase()}@${sirenPrefix}.test`,
+        display_name: `${marker} invité`,
+        role: "agent",
+        token_hash: createHash("sha256").update(`${marker}-invitation`).digest("hex"),
+        expires_at: new Date(Date.now() + 7 * 86_400_000),
+      })
+      .execute();
+    await trx
       .insertInto("audit_events")
       .values({
         cooperative_id: cooperative.id,
@@ -177,6 +189,21 @@ export interface TableSpec {
 }
 
 export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
+  invitations: {
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("invitations")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          organisation_id: victim.communeId,
+          email: "intrus@example.test",
+          display_name: "intrus",
+          role: "agent",
+          token_hash: "e".repeat(64),
+          expires_at: new Date(Date.now() + 86_400_000),
+        })
+        .execute(),
+  },
   audit_events: {
     insertInto: (trx, victim) =>
       trx
