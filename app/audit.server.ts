@@ -13,7 +13,10 @@ export type AuditAction =
   | "membership.switched"
   | "organisation.added"
   | "organisation.updated"
-  | "user.disabled";
+  | "user.disabled"
+  | "invitation.sent"
+  | "invitation.revoked"
+  | "invitation.accepted";
 
 export interface AuditEvent {
   action: AuditAction;

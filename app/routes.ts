@@ -14,6 +14,8 @@ export default [
   route("organisations/nouvelle", "routes/organisation-new.tsx"),
   route("organisations/:id/modifier", "routes/organisation-edit.tsx"),
   route("journal", "routes/audit-log.tsx"),
+  route("invitations", "routes/invitations.tsx"),
+  route("invitation", "routes/invitation-accept.tsx"),
   route("boite-mail", "routes/mailbox.tsx"),
   route("courriels-non-distribues", "routes/dead-letters.tsx"),
   route("apercu-courriels/:name?", "routes/email-preview.tsx"),

@@ -1,5 +1,6 @@
 import { render } from "@react-email/components";
 import type { ReactElement } from "react";
+import { InvitationEmail, invitationSubject } from "./invitation.tsx";
 import { PasswordResetEmail, passwordResetSubject } from "./password-reset.tsx";
 import { SignInLinkEmail, signInLinkSubject } from "./sign-in-link.tsx";
 
@@ -18,6 +19,11 @@ export async function renderEmail(subject: string, element: ReactElement): Promi
 /** Every template with its preview props, for the preview page. */
 export const EMAIL_PREVIEWS = {
   "lien-de-connexion": () => renderEmail(signInLinkSubject, <SignInLinkEmail {...SignInLinkEmail.PreviewProps} />),
+  invitation: () =>
+    renderEmail(
+      invitationSubject(InvitationEmail.PreviewProps.brand),
+      <InvitationEmail {...InvitationEmail.PreviewProps} />,
+    ),
   "nouveau-mot-de-passe": () =>
     renderEmail(passwordResetSubject, <PasswordResetEmail {...PasswordResetEmail.PreviewProps} />),
 } as const;

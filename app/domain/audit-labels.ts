@@ -10,4 +10,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "organisation.added": "Organisation ajoutée",
   "organisation.updated": "Organisation modifiée",
   "user.disabled": "Compte désactivé",
+  "invitation.sent": "Invitation envoyée",
+  "invitation.revoked": "Invitation annulée",
+  "invitation.accepted": "Invitation acceptée",
 };

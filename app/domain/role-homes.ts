@@ -20,7 +20,7 @@ export function capabilitiesOf(role: MembershipRole, cooperativeSiren: string): 
         { label: "Gérer le catalogue des offres et leurs tarifs" },
         { label: "Instruire les demandes d'adhésion des communes" },
         { label: "Émettre les appels de fonds de l'année" },
-        { label: "Inviter les référents des organisations membres" },
+        { label: "Inviter les référents des organisations membres", to: "/invitations" },
         { label: "Voir et renvoyer les courriels non distribués", to: "/courriels-non-distribues" },
         { label: "Consulter le journal de la coopérative", to: "/journal" },
         account,
@@ -31,7 +31,7 @@ export function capabilitiesOf(role: MembershipRole, cooperativeSiren: string): 
         { label: "Parcourir le catalogue et demander une adhésion pour votre organisation" },
         { label: "Simuler la quote-part de votre organisation avant la délibération" },
         { label: "Consulter les appels de fonds de votre organisation" },
-        { label: "Inviter les agents de votre organisation" },
+        { label: "Inviter les agents de votre organisation", to: "/invitations" },
         account,
       ];
     case "agent":

@@ -149,6 +149,21 @@ const MATRIX: Record<string, Row> = {
   },
   // The audit log: operator admins only (it holds addresses and IPs).
   "GET /journal": { request: () => ({ path: "/journal" }), expected: { ...signedIn("403"), operator_admin: "200" } },
+  // Inviting: those who manage memberships (operator admins, referents for their organisation).
+  "GET /invitations": {
+    request: () => ({ path: "/invitations" }),
+    expected: { ...signedIn("403"), operator_admin: "200", referent: "200" },
+  },
+  "POST /invitations": {
+    request: () => ({ path: "/invitations", form: { intent: "invite", email: "pas-une-adresse" } }),
+    expected: { ...signedIn("403"), operator_admin: "400", referent: "400" },
+  },
+  // Accepting: whoever holds a valid link (here, none).
+  "GET /invitation": { request: () => ({ path: "/invitation?jeton=inconnu" }), expected: all("200") },
+  "POST /invitation": {
+    request: () => ({ path: "/invitation", form: { jeton: "inconnu", displayName: "Personne" } }),
+    expected: all("400"),
+  },
   "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
 };
 
