@@ -5,6 +5,7 @@ import { clientMeta, requireAuthentication } from "~/auth/guards.server";
 import { verifyPassword } from "~/auth/password.server";
 import { checkNewPassword } from "~/auth/password-policy.server";
 import { setPassword } from "~/auth/sign-in.server";
+import { NewPasswordFields } from "~/components/new-password-fields";
 import { requestScopeContext } from "~/context.server";
 import { deleteSession, deleteSessionsOfUser, listSessionsOfUser } from "~/queries/sessions.server";
 import type { Route } from "./+types/account";
@@ -162,17 +163,7 @@ export default function Account({ loaderData: { user, sessions, hasPassword }, a
           ) : (
             <p className="muted">Vous vous connectez par lien : vous pouvez aussi choisir un mot de passe.</p>
           )}
-          <label htmlFor="password">Nouveau mot de passe (12 caractères au moins)</label>
-          <input id="password" name="password" type="password" autoComplete="new-password" minLength={12} required />
-          <label htmlFor="confirmation">Confirmation</label>
-          <input
-            id="confirmation"
-            name="confirmation"
-            type="password"
-            autoComplete="new-password"
-            minLength={12}
-            required
-          />
+          <NewPasswordFields label="Nouveau mot de passe (12 caractères au moins)" />
           <button type="submit">Changer le mot de passe</button>
         </Form>
       </section>

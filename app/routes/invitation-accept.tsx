@@ -5,6 +5,7 @@ import { acceptInvitation } from "~/auth/invitations.server";
 import { checkNewPassword } from "~/auth/password-policy.server";
 import { signedInRedirect } from "~/auth/responses.server";
 import { hashToken } from "~/auth/tokens.server";
+import { NewPasswordFields } from "~/components/new-password-fields";
 import { requestScopeContext } from "~/context.server";
 import { ROLE_LABELS } from "~/domain/labels";
 import { findOpenInvitation } from "~/queries/invitations.server";
@@ -110,10 +111,10 @@ export default function AcceptInvitation({ loaderData, actionData }: Route.Compo
           defaultValue={values.displayName ?? invitation.displayName}
           required
         />
-        <label htmlFor="password">Mot de passe (facultatif : sans mot de passe, vous vous connecterez par lien)</label>
-        <input id="password" name="password" type="password" autoComplete="new-password" minLength={12} />
-        <label htmlFor="confirmation">Confirmation du mot de passe</label>
-        <input id="confirmation" name="confirmation" type="password" autoComplete="new-password" minLength={12} />
+        <NewPasswordFields
+          label="Mot de passe (facultatif : sans mot de passe, vous vous connecterez par lien)"
+          required={false}
+        />
         <button type="submit">Accepter l'invitation</button>
       </Form>
     </div>

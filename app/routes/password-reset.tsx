@@ -3,6 +3,7 @@ import { clientMeta } from "~/auth/guards.server";
 import { checkNewPassword } from "~/auth/password-policy.server";
 import { signedInRedirect } from "~/auth/responses.server";
 import { isLinkUsable, resetPassword } from "~/auth/sign-in.server";
+import { NewPasswordFields } from "~/components/new-password-fields";
 import { requestScopeContext } from "~/context.server";
 import type { Route } from "./+types/password-reset";
 
@@ -65,17 +66,7 @@ export default function PasswordReset({ loaderData, actionData }: Route.Componen
               {actionData.error}
             </p>
           ) : null}
-          <label htmlFor="password">Nouveau mot de passe</label>
-          <input id="password" name="password" type="password" autoComplete="new-password" minLength={12} required />
-          <label htmlFor="confirmation">Confirmation</label>
-          <input
-            id="confirmation"
-            name="confirmation"
-            type="password"
-            autoComplete="new-password"
-            minLength={12}
-            required
-          />
+          <NewPasswordFields />
           <button type="submit">Enregistrer et me connecter</button>
         </Form>
       )}

@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSession } from "../../app/auth/session.server.ts";
 import { setPassword } from "../../app/auth/sign-in.server.tsx";
 import { requestScopeFactory } from "../../app/context.server.ts";
 import routes from "../../app/routes.ts";
 import type { Database } from "../../db/engine.ts";
-import { ANONYMOUS, applyRequestContext } from "../../db/request-context.ts";
+import { ANONYMOUS } from "../../db/request-context.ts";
 import type { MembershipRole } from "../../db/schema.ts";
 import { createTestDatabase } from "../database.ts";
 import { seedTenant, type Tenant } from "../tenants.ts";
-import { servePortal } from "./server.ts";
+import { servePortal, sessionCookieFor } from "./server.ts";
 
 type Role = "anonymous" | MembershipRole;
 type Relation = "own" | "sameCooperative" | "otherCooperative";
@@ -256,12 +255,7 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
 
   async function cookieFor(role: Role): Promise<string | undefined> {
     if (role === "anonymous") return undefined;
-    const { userId } = users[role];
-    const { token } = await requestScopeFactory(database.app)(ANONYMOUS).withLookup({}, async (trx) => {
-      await applyRequestContext(trx, { ...ANONYMOUS, userId });
-      return startSession(trx, userId, { userAgent: "matrix", ipAddress: "127.0.0.1" }, new Date());
-    });
-    return `__Host-session=${token}`;
+    return sessionCookieFor(database, users[role].userId);
   }
 
   /** Own: the user's own membership in its cooperative; same cooperative: another person's in another organisation. */

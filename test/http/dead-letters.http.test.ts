@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSession } from "../../app/auth/session.server.ts";
-import { requestScopeFactory } from "../../app/context.server.ts";
-import { ANONYMOUS, applyRequestContext } from "../../db/request-context.ts";
 import { createTestDatabase, type TestDatabase } from "../database.ts";
 import { seedTenant, type Tenant } from "../tenants.ts";
-import { servePortal } from "./server.ts";
+import { servePortal, sessionCookieFor } from "./server.ts";
 
 describe("dead letters: an operator admin sees the cooperative's undelivered mail and sends it again", () => {
   let database: TestDatabase;
@@ -32,11 +29,7 @@ describe("dead letters: an operator admin sees the cooperative's undelivered mai
         .returning("id")
         .executeTakeFirstOrThrow()
     ).id;
-    const { token } = await requestScopeFactory(database.app)(ANONYMOUS).withLookup({}, async (trx) => {
-      await applyRequestContext(trx, { ...ANONYMOUS, userId: tenant.adminUserId });
-      return startSession(trx, tenant.adminUserId, { userAgent: null, ipAddress: "127.0.0.1" }, new Date());
-    });
-    cookie = `__Host-session=${token}`;
+    cookie = await sessionCookieFor(database, tenant.adminUserId);
     portal = await servePortal(database);
   });
   afterAll(async () => {

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSession } from "../../app/auth/session.server.ts";
-import { requestScopeFactory } from "../../app/context.server.ts";
-import { ANONYMOUS, applyRequestContext } from "../../db/request-context.ts";
 import { createTestDatabase, type TestDatabase } from "../database.ts";
 import { seedTenant, sirenFrom, type Tenant } from "../tenants.ts";
-import { servePortal } from "./server.ts";
+import { servePortal, sessionCookieFor } from "./server.ts";
 
 describe("an operator admin manages the cooperative's organisations", () => {
   let database: TestDatabase;
@@ -16,11 +13,7 @@ describe("an operator admin manages the cooperative's organisations", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     tenant = await seedTenant(database.owner, "A", "213400");
-    const { token } = await requestScopeFactory(database.app)(ANONYMOUS).withLookup({}, async (trx) => {
-      await applyRequestContext(trx, { ...ANONYMOUS, userId: tenant.adminUserId });
-      return startSession(trx, tenant.adminUserId, { userAgent: null, ipAddress: "127.0.0.1" }, new Date());
-    });
-    cookie = `__Host-session=${token}`;
+    cookie = await sessionCookieFor(database, tenant.adminUserId);
     portal = await servePortal(database);
   });
   afterAll(async () => {
