@@ -36,7 +36,8 @@ async function organisationsFor(context: Route.LoaderArgs["context"], request: R
       .where("cooperative_id", "=", auth.context.cooperativeId as string)
       .where("inactive_since", "is", null)
       .$if(auth.context.role !== "operator_admin", (qb) => qb.where("id", "=", auth.context.organisationId as string))
-      .orderBy("is_operator", "desc")
+      // Member organisations first: inviting their referents is the usual task; the operator last.
+      .orderBy("is_operator", "asc")
       .orderBy("name")
       .execute(),
   );
