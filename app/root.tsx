@@ -129,7 +129,9 @@ function UserMenu() {
         </li>
       ) : null}
       <li>
-        <NavLink to="/compte">{user.displayName}</NavLink>
+        <NavLink to="/compte" title={user.displayName}>
+          Mon compte
+        </NavLink>
       </li>
       <li>
         <Form method="post" action="/deconnexion">
