@@ -34,7 +34,7 @@ export function safeReturnPath(value: string | null | undefined): string {
   const hasControlOrBackslash = [...(value ?? "")].some(
     (char) => char <= "\u001f" || char === "\u007f" || char === "\\",
   );
-  if (!value || !value.startsWith("/") || hasControlOrBackslash) return fallback;
+  if (!value?.startsWith("/") || hasControlOrBackslash) return fallback;
   const base = "http://portail.invalid";
   const url = new URL(value, base);
   return url.origin === base && !url.pathname.startsWith("//") ? `${url.pathname}${url.search}${url.hash}` : fallback;
