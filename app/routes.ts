@@ -15,6 +15,7 @@ export default [
   route("organisations/:id/modifier", "routes/organisation-edit.tsx"),
   route("journal", "routes/audit-log.tsx"),
   route("invitations", "routes/invitations.tsx"),
+  route("personnes", "routes/people.tsx"),
   route("invitation", "routes/invitation-accept.tsx"),
   route("boite-mail", "routes/mailbox.tsx"),
   route("courriels-non-distribues", "routes/dead-letters.tsx"),

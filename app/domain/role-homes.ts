@@ -21,6 +21,7 @@ export function capabilitiesOf(role: MembershipRole, cooperativeSiren: string): 
         { label: "Instruire les demandes d'adhésion des communes" },
         { label: "Émettre les appels de fonds de l'année" },
         { label: "Inviter les référents des organisations membres", to: "/invitations" },
+        { label: "Voir et désactiver les comptes des personnes", to: "/personnes" },
         { label: "Voir et renvoyer les courriels non distribués", to: "/courriels-non-distribues" },
         { label: "Consulter le journal de la coopérative", to: "/journal" },
         account,
@@ -32,6 +33,7 @@ export function capabilitiesOf(role: MembershipRole, cooperativeSiren: string): 
         { label: "Simuler la quote-part de votre organisation avant la délibération" },
         { label: "Consulter les appels de fonds de votre organisation" },
         { label: "Inviter les agents de votre organisation", to: "/invitations" },
+        { label: "Voir les personnes de votre organisation", to: "/personnes" },
         account,
       ];
     case "agent":

@@ -19,3 +19,24 @@ export async function disableUser(trx: Trx, userId: string, now: Date): Promise<
   await deleteSessionsOfUser(trx, userId);
   return true;
 }
+
+/** People with a membership in the cooperative (one organisation only, when given), by name. */
+export function listPeople(trx: Trx, cooperativeId: string, organisationId: string | null) {
+  return trx
+    .selectFrom("memberships as m")
+    .innerJoin("users as u", "u.id", "m.user_id")
+    .innerJoin("organisations as o", "o.id", "m.organisation_id")
+    .select([
+      "u.id as userId",
+      "u.display_name as displayName",
+      "u.email",
+      "u.disabled_at as disabledAt",
+      "m.role",
+      "o.name as organisationName",
+    ])
+    .where("m.cooperative_id", "=", cooperativeId)
+    .$if(organisationId !== null, (qb) => qb.where("m.organisation_id", "=", organisationId as string))
+    .orderBy("u.display_name")
+    .orderBy("o.name")
+    .execute();
+}

@@ -36,6 +36,9 @@ const all = (outcome: string): Record<Role, string> => ({
   agent: outcome,
   viewer: outcome,
 });
+// The other cooperative's referent (set once the fixture exists).
+let otherReferent = "00000000-0000-4000-8000-000000000000";
+
 // A dead letter of the other cooperative (set once the fixture exists).
 let deadLetterOfB = "00000000-0000-4000-8000-000000000000";
 
@@ -157,6 +160,16 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ path: "/invitations", form: { intent: "invite", email: "pas-une-adresse" } }),
     expected: { ...signedIn("403"), operator_admin: "400", referent: "400" },
   },
+  // People: the cooperative's for operator admins, their organisation's for referents; disabling: admins only.
+  "GET /personnes": {
+    request: () => ({ path: "/personnes" }),
+    expected: { ...signedIn("403"), operator_admin: "200", referent: "200" },
+  },
+  "POST /personnes": {
+    // The other cooperative's referent: not this admin's to disable (nothing happens).
+    request: () => ({ path: "/personnes", form: { userId: otherReferent } }),
+    expected: { ...signedIn("403"), operator_admin: "400" },
+  },
   // Accepting: whoever holds a valid link (here, none).
   "GET /invitation": { request: () => ({ path: "/invitation?jeton=inconnu" }), expected: all("200") },
   "POST /invitation": {
@@ -231,6 +244,7 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
         .where("user_id", "=", b.referentUserId)
         .executeTakeFirstOrThrow()
     ).id;
+    otherReferent = b.referentUserId;
     deadLetterOfB = (
       await database.owner
         .insertInto("outbox_emails")
