@@ -1,5 +1,6 @@
+import type { Transaction } from "kysely";
 import { ANONYMOUS, applyRequestContext } from "../../db/request-context.ts";
-import type { MembershipRole } from "../../db/schema.ts";
+import type { DB, MembershipRole } from "../../db/schema.ts";
 import { InvitationEmail, invitationSubject } from "../../emails/invitation.tsx";
 import { renderEmail } from "../../emails/render.tsx";
 import { recordEvent } from "../audit.server.ts";
@@ -41,6 +42,30 @@ async function invitationMail(
   );
 }
 
+/** Renders the invitation mail and writes it to the outbox, in the caller's transaction; returns the organisation's name. */
+async function mailInvitation(
+  trx: Transaction<DB>,
+  services: Pick<Services, "publicUrl">,
+  inviter: Authentication,
+  token: string,
+  invitation: { organisationId: string; email: string; role: MembershipRole },
+): Promise<string> {
+  const organisation = await trx
+    .selectFrom("organisations")
+    .select("name")
+    .where("id", "=", invitation.organisationId)
+    .where("cooperative_id", "=", inviter.context.cooperativeId as string)
+    .executeTakeFirstOrThrow();
+  const mail = await invitationMail(services, token, inviter, organisation.name, invitation.role);
+  await enqueueEmail(trx, {
+    kind: "invitation",
+    to: invitation.email,
+    cooperativeId: inviter.context.cooperativeId,
+    ...mail,
+  });
+  return organisation.name;
+}
+
 /**
  * Invites a person into an organisation of the inviter's cooperative: the
  * invitation, its mail and its audit event in one transaction. Row-level
@@ -56,12 +81,6 @@ export async function invite(
 ): Promise<void> {
   const token = generateToken();
   await scope.transaction(async (trx) => {
-    const organisation = await trx
-      .selectFrom("organisations")
-      .select("name")
-      .where("id", "=", input.organisationId)
-      .where("cooperative_id", "=", inviter.context.cooperativeId as string)
-      .executeTakeFirstOrThrow();
     await insertInvitation(trx, {
       cooperativeId: inviter.context.cooperativeId as string,
       organisationId: input.organisationId,
@@ -72,18 +91,12 @@ export async function invite(
       invitedBy: inviter.user.id,
       now,
     });
-    const mail = await invitationMail(services, token, inviter, organisation.name, input.role);
-    await enqueueEmail(trx, {
-      kind: "invitation",
-      to: input.email,
-      cooperativeId: inviter.context.cooperativeId,
-      ...mail,
-    });
+    const organisationName = await mailInvitation(trx, services, inviter, token, input);
     await recordEvent(trx, {
       action: "invitation.sent",
       cooperativeId: inviter.context.cooperativeId,
       actorUserId: inviter.user.id,
-      subject: `${input.email} (${ROLE_LABELS[input.role]}, ${organisation.name})`,
+      subject: `${input.email} (${ROLE_LABELS[input.role]}, ${organisationName})`,
       ipAddress: client.ipAddress,
     });
   });
@@ -101,18 +114,7 @@ export async function resendInvitation(
   return scope.transaction(async (trx) => {
     const renewed = await renewInvitation(trx, id, hashToken(token), now);
     if (!renewed) return false;
-    const organisation = await trx
-      .selectFrom("organisations")
-      .select("name")
-      .where("id", "=", renewed.organisationId)
-      .executeTakeFirstOrThrow();
-    const mail = await invitationMail(services, token, inviter, organisation.name, renewed.role);
-    await enqueueEmail(trx, {
-      kind: "invitation",
-      to: renewed.email,
-      cooperativeId: inviter.context.cooperativeId,
-      ...mail,
-    });
+    await mailInvitation(trx, services, inviter, token, renewed);
     return true;
   });
 }

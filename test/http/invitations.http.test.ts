@@ -116,6 +116,32 @@ describe("invitations", () => {
     expect(agent.status).toBe(200);
   });
 
+  it("re-sends a pending invitation with a new link; the old one stops working", async () => {
+    await post(
+      "/invitations",
+      {
+        intent: "invite",
+        email: "relance@commune-a.test",
+        displayName: "Relance",
+        organisationId: a.communeId,
+        role: "agent",
+      },
+      admin,
+    );
+    const first = await lastLinkTo("relance@commune-a.test");
+    const { id } = await database.owner
+      .selectFrom("invitations")
+      .select("id")
+      .where("email", "=", "relance@commune-a.test")
+      .executeTakeFirstOrThrow();
+    expect((await post("/invitations", { intent: "resend", id }, admin)).status).toBe(200);
+    const second = await lastLinkTo("relance@commune-a.test");
+    expect(second).not.toBe(first);
+    expect((await fetch(first)).status).toBe(200);
+    expect(await (await fetch(first)).text()).toContain("plus valable");
+    expect(await (await fetch(second)).text()).toContain("Rejoindre le portail");
+  });
+
   it("lets the inviter revoke a pending invitation: its link no longer works", async () => {
     await post(
       "/invitations",
