@@ -242,7 +242,7 @@ const costKeyPricing = z
       ctx.addIssue({
         code: "custom",
         path: ["keys"],
-        message: `Les pourcentages de la clé de répartition totalisent ${formatBasisPoints(total)} au lieu de 100,00 %.`,
+        message: `Les pourcentages de la clé de répartition totalisent ${formatBasisPoints(total)} au lieu de 100,00\u00a0%.`,
       });
     }
     const seen = new Set<string>();
