@@ -159,6 +159,7 @@ export const pricingPart = z.discriminatedUnion(
   },
 );
 export type PricingPart = z.infer<typeof pricingPart>;
+export type PricingPartInput = z.input<typeof pricingPart>;
 
 const pricedItemFields = {
   parts: z.array(pricingPart).min(1, "Indiquez au moins une part (« gratuit » pour une offre gratuite)."),
