@@ -459,6 +459,18 @@ describe("golden cases", () => {
     });
   });
 
+  it("gives nothing to share when nobody subscribed", () => {
+    const { lines, totals } = compute({
+      pricing: pricing({
+        kind: "shares",
+        base: { parts: [{ kind: "split", totalCents: 100, weight: { kind: "equal" } }] },
+      }),
+      members: [],
+    });
+    expect(lines).toEqual([]);
+    expect(totals.amountToShareCents).toBe(0);
+  });
+
   it("gives a free offer a zero line per member", () => {
     const { lines, totals } = compute({
       pricing: pricing({ kind: "shares", base: { parts: [{ kind: "free" }] } }),
@@ -523,7 +535,7 @@ describe("errors name what is missing", () => {
     );
     expect(error.code).toBe("noBand");
     expect(error.message).toBe(
-      "Castelnau-le-Lez (SIREN 213400575) (25843 hab.) n'entre dans aucune tranche de population.",
+      "Castelnau-le-Lez (SIREN 213400575), 25\u202f843 hab., n'entre dans aucune tranche de population.",
     );
   });
 
@@ -543,7 +555,7 @@ describe("errors name what is missing", () => {
       }),
     );
     expect(error.code).toBe("missingUnits");
-    expect(error.message).toBe("Saussan (SIREN 213402951) n'a pas déclaré de licences.");
+    expect(error.message).toBe("Saussan (SIREN 213402951) n'a rien déclaré pour « licences ».");
   });
 
   it("a cost-key organisation that is not given, a member not in the key, no actual cost", () => {

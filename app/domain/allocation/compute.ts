@@ -1,6 +1,6 @@
 import { compareSiren, largestRemainder, mulDivRoundHalfUp } from "./arithmetic.ts";
 import { AllocationError, describeMember } from "./errors.ts";
-import { formatEuros } from "./format-fr.ts";
+import { formatEuros, formatInhabitants } from "./format-fr.ts";
 import { daysInYear, type Presence, presenceInYear } from "./presence.ts";
 import type {
   Band,
@@ -203,6 +203,8 @@ function computeSharesPricing(pricing: SharesPricing, year: number, members: Mem
     operatorCostKeyCents: 0,
   };
   const lines: ShareLine[] = [];
+  // Nobody subscribed: nothing to share, rather than an amount nobody can take.
+  if (members.length === 0) return { lines, totals };
   const presence =
     pricing.proration === "none"
       ? undefined
@@ -274,7 +276,11 @@ function populationOf(context: Context, index: number): PopulationReference {
 function unitsOf(member: MemberInput, unit: string, unitLabel: string): number {
   const value = member.units?.[unit];
   if (value === undefined) {
-    throw new AllocationError("missingUnits", `${describeMember(member)} n'a pas déclaré de ${unitLabel}.`, member);
+    throw new AllocationError(
+      "missingUnits",
+      `${describeMember(member)} n'a rien déclaré pour « ${unitLabel} ».`,
+      member,
+    );
   }
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new AllocationError(
@@ -421,7 +427,7 @@ function explainPart(context: Context, part: PricingPart, indices: number[]): Pa
           const member = members[index] as MemberInput;
           throw new AllocationError(
             "noBand",
-            `${describeMember(member)} (${population.inhabitants} hab.) n'entre dans aucune tranche de population.`,
+            `${describeMember(member)}, ${formatInhabitants(population.inhabitants)} hab., n'entre dans aucune tranche de population.`,
             member,
           );
         }
