@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { createContext } from "react-router";
 import { type Lookup, type RequestContext, type Scoped, withRequestContext } from "../db/request-context.ts";
 import type { DB } from "../db/schema.ts";
+import type { AdminSecondFactorPolicy } from "./auth/second-factor.server.ts";
 import type { Authentication } from "./auth/session.server.ts";
 import type { StoredMail } from "./email/sender.server.ts";
 
@@ -20,6 +21,8 @@ export interface Services {
   scopes: RequestScopeFactory;
   /** The portal's public address, for links in emails (never taken from the request's Host). */
   publicUrl: string;
+  /** Whether operator admins must have a second factor ("optional" in the demo only). */
+  adminSecondFactor: AdminSecondFactorPolicy;
   /** Demo only (no RESEND_API_KEY): the local mailbox the mailbox page shows. */
   mailbox: { read(): Promise<StoredMail[]> } | null;
 }
@@ -32,6 +35,11 @@ export const clientAddressContext = createContext<string>("unknown");
 /** Set by the root middleware for every request. */
 export const requestScopeContext = createContext<RequestScope>();
 export const authenticationContext = createContext<Authentication | null>(null);
+/** A session whose password or link was accepted but which still owes its second factor. */
+export const pendingSecondFactorContext = createContext<{
+  need: "verify" | "enrol";
+  authentication: Authentication;
+} | null>(null);
 
 export function requestScopeFactory(app: Kysely<DB>): RequestScopeFactory {
   return (context) => ({

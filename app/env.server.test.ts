@@ -14,6 +14,7 @@ describe("parseEnv", () => {
       MAILBOX_DIR: ".data/mailbox",
       TRUST_PROXY: "loopback",
       AUDIT_IP_RETENTION_DAYS: 365,
+      ADMIN_SECOND_FACTOR: "required",
       MAIL_FROM: "Coopérative de services <portail@example.org>",
       OUTBOX_WORKER: "in-process",
     });
@@ -34,6 +35,16 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ APP_DATABASE_URL: "postgres://coop_app:x@db/portal" })).toThrow(
       "APP_DATABASE_URL: needs DATABASE_URL too",
     );
+  });
+
+  it("lets only the demo relax the second factor of operator admins", () => {
+    expect(parseEnv({ APP_MODE: "demo", ADMIN_SECOND_FACTOR: "optional" })).toMatchObject({
+      ADMIN_SECOND_FACTOR: "optional",
+    });
+    expect(() => parseEnv({ ADMIN_SECOND_FACTOR: "optional" })).toThrow(
+      "ADMIN_SECOND_FACTOR: operator admins always need a second factor outside the demo",
+    );
+    expect(() => parseEnv({ APP_MODE: "demo", ADMIN_SECOND_FACTOR: "sometimes" })).toThrow("ADMIN_SECOND_FACTOR");
   });
 
   it("names every bad variable with what was given", () => {

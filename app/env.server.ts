@@ -22,6 +22,7 @@ const envSchema = z.object({
   ),
   DATABASE_POOL_SIZE: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(200).default(10)),
   DATA_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/pglite")),
+  ADMIN_SECOND_FACTOR: z.preprocess(emptyAsUnset, z.enum(["required", "optional"]).default("required")),
   AUDIT_IP_RETENTION_DAYS: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(3650).default(365)),
   TRUST_PROXY: z.preprocess(emptyAsUnset, z.string().default("loopback")),
   RESEND_API_KEY: z.preprocess(emptyAsUnset, z.string().startsWith("re_", "must start with re_").optional()),
@@ -39,6 +40,13 @@ export type Env = z.infer<typeof envSchema>;
 const envWithRules = envSchema.superRefine((env, context) => {
   if (env.APP_DATABASE_URL && !env.DATABASE_URL) {
     context.addIssue({ code: "custom", path: ["APP_DATABASE_URL"], message: "needs DATABASE_URL too" });
+  }
+  if (env.ADMIN_SECOND_FACTOR === "optional" && env.APP_MODE !== "demo") {
+    context.addIssue({
+      code: "custom",
+      path: ["ADMIN_SECOND_FACTOR"],
+      message: "operator admins always need a second factor outside the demo (APP_MODE=demo)",
+    });
   }
 });
 

@@ -18,6 +18,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T1700_organisation_contacts",
       "2026-11-27T1800_audit",
       "2026-11-27T1900_invitations",
+      "2026-11-27T2000_second_factor",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
@@ -36,8 +37,10 @@ describe(`migrations (${testEngine})`, () => {
       "outbox_pace",
       "password_credentials",
       "population_figures",
+      "recovery_codes",
       "sessions",
       "throttle_hits",
+      "totp_credentials",
       "users",
     ]);
   });

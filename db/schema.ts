@@ -78,6 +78,23 @@ export interface SessionsTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
   user_agent: string | null;
   ip_address: string | null;
+  second_factor_verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface TotpCredentialsTable {
+  user_id: string;
+  /** RFC 4648 base32 of the 20-byte shared key. */
+  secret: string;
+  /** The last 30-second step accepted: a code is never accepted twice. */
+  last_used_step: ColumnType<number, number | undefined, number>;
+  enrolled_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface RecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  created_at: CreatedAt;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export type LoginTokenPurpose = "sign_in" | "password_reset";
@@ -156,6 +173,8 @@ export interface DB {
   users: UsersTable;
   memberships: MembershipsTable;
   password_credentials: PasswordCredentialsTable;
+  totp_credentials: TotpCredentialsTable;
+  recovery_codes: RecoveryCodesTable;
   sessions: SessionsTable;
   login_tokens: LoginTokensTable;
   throttle_hits: ThrottleHitsTable;

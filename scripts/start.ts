@@ -17,6 +17,8 @@ import { databaseLocation } from "./with-database.ts";
 
 // `npm start` is the demo: embedded database, four metropolises, demo accounts.
 process.env.APP_MODE ??= "demo";
+// The demo lets admins in without an authenticator app unless told otherwise (said at start-up).
+if (process.env.APP_MODE === "demo") process.env.ADMIN_SECOND_FACTOR ??= "optional";
 const dev = process.argv.includes("--dev");
 process.env.NODE_ENV ??= dev ? "development" : "production";
 const env = loadEnvOrExit();
@@ -92,6 +94,11 @@ async function main() {
 
   if (env.APP_MODE === "demo") {
     console.log("Mode: DEMO (demo data and accounts; not for production).");
+    console.log(
+      env.ADMIN_SECOND_FACTOR === "optional"
+        ? "Second factor: OPTIONAL for operator admins in this demo (ADMIN_SECOND_FACTOR=required to enforce it, as production always does)."
+        : "Second factor: required for operator admins (TOTP; they enrol at their first sign-in).",
+    );
     console.log(await seedDemo(database.owner));
   } else {
     console.log("Mode: production.");
@@ -117,6 +124,7 @@ async function main() {
   const services = {
     mailbox,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    adminSecondFactor: env.ADMIN_SECOND_FACTOR,
     trustProxy: env.TRUST_PROXY,
   };
   if (dev) {

@@ -2,7 +2,8 @@ import { createRequestHandler } from "@react-router/express";
 import express from "express";
 import type { Kysely } from "kysely";
 import { RouterContextProvider } from "react-router";
-import { clientAddressContext, requestScopeFactory, servicesContext } from "../app/context.server.ts";
+import type { AdminSecondFactorPolicy } from "../app/auth/second-factor.server.ts";
+import { clientAddressContext, requestScopeFactory, type Services, servicesContext } from "../app/context.server.ts";
 import type { StoredMail } from "../app/email/sender.server.ts";
 import type { DB } from "../db/schema.ts";
 
@@ -12,11 +13,17 @@ import type { DB } from "../db/schema.ts";
  */
 export function createApp(
   database: Kysely<DB>,
-  options: { publicUrl: string; trustProxy?: string; mailbox?: { read(): Promise<StoredMail[]> } | null },
+  options: {
+    publicUrl: string;
+    trustProxy?: string;
+    mailbox?: { read(): Promise<StoredMail[]> } | null;
+    adminSecondFactor?: AdminSecondFactorPolicy;
+  },
 ): express.Express {
-  const services = {
+  const services: Services = {
     scopes: requestScopeFactory(database),
     publicUrl: options.publicUrl,
+    adminSecondFactor: options.adminSecondFactor ?? "required",
     mailbox: options.mailbox ?? null,
   };
   const app = express();

@@ -106,6 +106,11 @@ export async function seedTenant(
       .insertInto("password_credentials")
       .values([admin, referent].map((user) => ({ user_id: user.id, hash: `$argon2id$${marker}` })))
       .execute();
+    await trx.insertInto("totp_credentials").values({ user_id: admin.id, secret: ADMIN_TOTP_SECRET }).execute();
+    await trx
+      .insertInto("recovery_codes")
+      .values({ user_id: admin.id, code_hash: createHash("sha256").update(`${marker}-recovery`).digest("hex") })
+      .execute();
     await trx
       .insertInto("invitations")
       .values({
@@ -188,6 +193,9 @@ export interface TableSpec {
   moveInto?(trx: Transaction<DB>, victim: Tenant): Promise<unknown>;
 }
 
+/** The authenticator key of every fixture operator admin (so tests can play the phone). */
+export const ADMIN_TOTP_SECRET = "A".repeat(32);
+
 export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
   invitations: {
     insertInto: (trx, victim) =>
@@ -232,6 +240,23 @@ export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
         .insertInto("password_credentials")
         .values({ user_id: victim.referentUserId, hash: "$argon2id$intrus" })
         .onConflict((conflict) => conflict.column("user_id").doUpdateSet({ hash: "$argon2id$intrus" }))
+        .execute(),
+  },
+  totp_credentials: {
+    keyColumn: "user_id",
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("totp_credentials")
+        .values({ user_id: victim.referentUserId, secret: "B".repeat(32) })
+        .onConflict((conflict) => conflict.column("user_id").doUpdateSet({ secret: "B".repeat(32) }))
+        .execute(),
+  },
+  recovery_codes: {
+    keyColumn: "user_id",
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("recovery_codes")
+        .values({ user_id: victim.adminUserId, code_hash: "c".repeat(64) })
         .execute(),
   },
   sessions: {

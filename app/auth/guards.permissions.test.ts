@@ -16,6 +16,7 @@ function contextAs(role: Authentication["context"]["role"] | "anonymous") {
           memberships: [],
           active: null,
           context: { userId: "u", cooperativeId: "c", organisationId: "o", role },
+          secondFactor: { enrolled: true, required: role === "operator_admin" },
         } satisfies Authentication),
   );
   return context;

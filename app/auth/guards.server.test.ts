@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeReturnPath } from "./guards.server.ts";
+import { pagePathOf, safeReturnPath } from "./guards.server.ts";
 
 describe("safeReturnPath", () => {
   it("keeps a path of the portal, with its query and fragment", () => {
@@ -22,5 +22,14 @@ describe("safeReturnPath", () => {
     ]) {
       expect(safeReturnPath(value), JSON.stringify(value)).toBe("/accueil");
     }
+  });
+});
+
+describe("pagePathOf", () => {
+  it("names the page of a client-side navigation's data request, not the data URL", () => {
+    expect(pagePathOf(new Request("http://portail.test/accueil.data?_routes=routes%2Fhome"))).toBe("/accueil");
+    expect(pagePathOf(new Request("http://portail.test/journal.data?page=2&_routes=x"))).toBe("/journal?page=2");
+    expect(pagePathOf(new Request("http://portail.test/_root.data"))).toBe("/");
+    expect(pagePathOf(new Request("http://portail.test/personnes?desactiver=1"))).toBe("/personnes?desactiver=1");
   });
 });

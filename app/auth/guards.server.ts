@@ -1,5 +1,5 @@
 import { data, type RouterContextProvider, redirect } from "react-router";
-import { authenticationContext, clientAddressContext } from "../context.server.ts";
+import { authenticationContext, clientAddressContext, pendingSecondFactorContext } from "../context.server.ts";
 import { can, type Permission } from "../domain/permissions.ts";
 import type { Authentication } from "./session.server.ts";
 
@@ -7,8 +7,32 @@ import type { Authentication } from "./session.server.ts";
 export function requireAuthentication(context: Readonly<RouterContextProvider>, request: Request): Authentication {
   const authentication = context.get(authenticationContext);
   if (authentication) return authentication;
+  const retour = encodeURIComponent(pagePathOf(request));
+  const pending = context.get(pendingSecondFactorContext);
+  if (pending) throw redirect(`${SECOND_FACTOR_PAGES[pending.need]}?retour=${retour}`);
+  throw redirect(`/connexion?retour=${retour}`);
+}
+
+/**
+ * The page a request is for, to come back to: a client-side navigation asks
+ * for "/accueil.data?_routes=…", the page is "/accueil".
+ */
+export function pagePathOf(request: Request): string {
   const url = new URL(request.url);
-  throw redirect(`/connexion?retour=${encodeURIComponent(url.pathname + url.search)}`);
+  url.searchParams.delete("_routes");
+  const pathname = url.pathname === "/_root.data" ? "/" : url.pathname.replace(/\.data$/, "");
+  return pathname + url.search;
+}
+
+export const SECOND_FACTOR_PAGES = {
+  verify: "/connexion/verification",
+  enrol: "/compte/double-authentification",
+} as const;
+
+/** The session, signed in or still owing its second factor (for the second-factor pages and signing out). */
+export function requireSession(context: Readonly<RouterContextProvider>, request: Request): Authentication {
+  const pending = context.get(pendingSecondFactorContext);
+  return pending ? pending.authentication : requireAuthentication(context, request);
 }
 
 /** The signed-in user whose active membership grants `permission`; 403 otherwise. */

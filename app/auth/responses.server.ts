@@ -1,5 +1,5 @@
 import { data, type RouterContextProvider, redirect } from "react-router";
-import { authenticationContext, requestScopeContext } from "../context.server.ts";
+import { authenticationContext, pendingSecondFactorContext, servicesContext } from "../context.server.ts";
 import { deleteSession } from "../queries/sessions.server.ts";
 import { sessionCookie } from "./cookie.server.ts";
 import type { SignInResult } from "./sign-in.server.tsx";
@@ -10,8 +10,13 @@ export async function signedInRedirect(
   result: Extract<SignInResult, { ok: true }>,
   to: string,
 ): Promise<Response> {
-  const previous = context.get(authenticationContext);
-  if (previous) await context.get(requestScopeContext).transaction((trx) => deleteSession(trx, previous.sessionId));
+  const previous = context.get(authenticationContext) ?? context.get(pendingSecondFactorContext)?.authentication;
+  if (previous) {
+    await context
+      .get(servicesContext)
+      .scopes(previous.context)
+      .transaction((trx) => deleteSession(trx, previous.sessionId));
+  }
   return redirect(to, { headers: { "Set-Cookie": sessionCookie(result.token, result.expiresAt) } });
 }
 

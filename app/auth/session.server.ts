@@ -6,11 +6,13 @@ import {
   deleteSession,
   findPresentedSession,
   findUser,
+  hasTotp,
   insertSession,
   listMembershipsOfUser,
   type MembershipOfUser,
   touchSession,
 } from "../queries/sessions.server.ts";
+import type { AdminSecondFactorPolicy } from "./second-factor.server.ts";
 import { generateToken, hashToken } from "./tokens.server.ts";
 
 export interface SignedInUser {
@@ -26,7 +28,17 @@ export interface Authentication {
   memberships: MembershipOfUser[];
   active: MembershipOfUser | null;
   context: RequestContext;
+  secondFactor: { enrolled: boolean; required: boolean };
 }
+
+/**
+ * A presented session: signed in, or still owing its second factor (a code to
+ * type, or an authenticator to enrol first when the user must have one). A
+ * session owing its second factor acts as nobody.
+ */
+export type SessionState =
+  | { status: "signed_in"; authentication: Authentication }
+  | { status: "second_factor"; need: "verify" | "enrol"; authentication: Authentication };
 
 const ROLE_RANK: Record<MembershipRole, number> = { operator_admin: 0, referent: 1, agent: 2, viewer: 3 };
 
@@ -77,7 +89,8 @@ export async function resolveSession(
   trx: Transaction<DB>,
   sessionId: string,
   now: Date,
-): Promise<Authentication | null> {
+  adminSecondFactor: AdminSecondFactorPolicy,
+): Promise<SessionState | null> {
   const session = await findPresentedSession(trx, sessionId);
   if (!session) return null;
   await applyRequestContext(trx, { ...ANONYMOUS, userId: session.userId }, { sessionId });
@@ -91,11 +104,20 @@ export async function resolveSession(
   const memberships = await listMembershipsOfUser(trx, session.userId);
   const active =
     memberships.find((membership) => membership.id === session.activeMembershipId) ?? defaultMembership(memberships);
-  return {
+  const enrolled = await hasTotp(trx, session.userId);
+  const required =
+    adminSecondFactor === "required" && memberships.some((membership) => membership.role === "operator_admin");
+  const authentication: Authentication = {
     sessionId,
     user: { id: user.id, email: user.email, displayName: user.displayName },
     memberships,
     active,
     context: contextFor(session.userId, active),
+    secondFactor: { enrolled, required },
   };
+  if (enrolled && session.secondFactorVerifiedAt === null) {
+    return { status: "second_factor", need: "verify", authentication };
+  }
+  if (required && !enrolled) return { status: "second_factor", need: "enrol", authentication };
+  return { status: "signed_in", authentication };
 }

@@ -12,6 +12,7 @@ export interface SessionRow {
   expiresAt: Date;
   userAgent: string | null;
   ipAddress: string | null;
+  secondFactorVerifiedAt: Date | null;
 }
 
 const sessionColumns = [
@@ -23,6 +24,7 @@ const sessionColumns = [
   "s.expires_at as expiresAt",
   "s.user_agent as userAgent",
   "s.ip_address as ipAddress",
+  "s.second_factor_verified_at as secondFactorVerifiedAt",
 ] as const;
 
 export async function insertSession(
@@ -62,6 +64,15 @@ export function findUser(trx: Trx, id: string) {
     .select(["id", "email", "display_name as displayName", "disabled_at as disabledAt"])
     .where("id", "=", id)
     .executeTakeFirst();
+}
+
+export async function hasTotp(trx: Trx, userId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom("totp_credentials")
+    .select("user_id")
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function touchSession(trx: Trx, id: string, now: Date): Promise<void> {

@@ -1,4 +1,4 @@
-import { data, Form, redirect } from "react-router";
+import { data, Form, Link, redirect } from "react-router";
 import { recordEvent } from "~/audit.server";
 import { clearedSessionCookie } from "~/auth/cookie.server";
 import { clientMeta, requireAuthentication } from "~/auth/guards.server";
@@ -13,7 +13,7 @@ import type { Route } from "./+types/account";
 const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" });
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  const { user, sessionId } = requireAuthentication(context, request);
+  const { user, sessionId, secondFactor } = requireAuthentication(context, request);
   const { sessions, hasPassword } = await context.get(requestScopeContext).transaction(async (trx) => ({
     sessions: await listSessionsOfUser(trx, user.id),
     hasPassword:
@@ -25,6 +25,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   }));
   return {
     user: { email: user.email, displayName: user.displayName },
+    secondFactor,
     hasPassword,
     sessions: sessions.map((session) => ({
       id: session.id,
@@ -126,7 +127,10 @@ function describeDevice(userAgent: string | null): string {
   return system ? `${browser} sur ${system}` : browser;
 }
 
-export default function Account({ loaderData: { user, sessions, hasPassword }, actionData }: Route.ComponentProps) {
+export default function Account({
+  loaderData: { user, sessions, hasPassword, secondFactor },
+  actionData,
+}: Route.ComponentProps) {
   const message = (intent: string) =>
     actionData?.intent === intent ? (
       "error" in actionData && actionData.error ? (
@@ -166,6 +170,19 @@ export default function Account({ loaderData: { user, sessions, hasPassword }, a
           <NewPasswordFields label="Nouveau mot de passe (12 caractères au moins)" />
           <button type="submit">Changer le mot de passe</button>
         </Form>
+      </section>
+      <section aria-labelledby="double-authentification" className="panel">
+        <h2 id="double-authentification">Double authentification</h2>
+        <p>
+          {secondFactor.enrolled
+            ? "Activée : un code de votre application vous est demandé à chaque connexion."
+            : secondFactor.required
+              ? "Obligatoire pour votre rôle."
+              : "Non activée : vous pouvez protéger votre compte par un code à usage unique en plus du mot de passe."}{" "}
+          <Link to="/compte/double-authentification">
+            {secondFactor.enrolled ? "Gérer la double authentification" : "Activer la double authentification"}
+          </Link>
+        </p>
       </section>
       <section aria-labelledby="sessions" className="panel">
         <h2 id="sessions">Sessions ouvertes</h2>

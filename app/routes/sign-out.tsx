@@ -2,7 +2,7 @@ import { redirect } from "react-router";
 import { recordEvent } from "~/audit.server";
 import { clearedSessionCookie } from "~/auth/cookie.server";
 import { clientMeta } from "~/auth/guards.server";
-import { authenticationContext, requestScopeContext } from "~/context.server";
+import { authenticationContext, pendingSecondFactorContext, servicesContext } from "~/context.server";
 import { deleteSession } from "~/queries/sessions.server";
 import type { Route } from "./+types/sign-out";
 
@@ -12,17 +12,21 @@ export function loader() {
 
 /** Ends the session server-side: the old cookie is worth nothing afterwards. */
 export async function action({ context, request }: Route.ActionArgs) {
-  const authentication = context.get(authenticationContext);
+  const authentication = context.get(authenticationContext) ?? context.get(pendingSecondFactorContext)?.authentication;
   if (authentication) {
-    await context.get(requestScopeContext).transaction(async (trx) => {
-      await deleteSession(trx, authentication.sessionId);
-      await recordEvent(trx, {
-        action: "session.signed_out",
-        cooperativeId: authentication.context.cooperativeId,
-        actorUserId: authentication.user.id,
-        ipAddress: clientMeta(context, request).ipAddress,
+    // A session still owing its second factor may sign out too: its password was accepted.
+    await context
+      .get(servicesContext)
+      .scopes(authentication.context)
+      .transaction(async (trx) => {
+        await deleteSession(trx, authentication.sessionId);
+        await recordEvent(trx, {
+          action: "session.signed_out",
+          cooperativeId: authentication.context.cooperativeId,
+          actorUserId: authentication.user.id,
+          ipAddress: clientMeta(context, request).ipAddress,
+        });
       });
-    });
   }
   return redirect("/", { headers: { "Set-Cookie": clearedSessionCookie() } });
 }

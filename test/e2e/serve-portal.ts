@@ -27,6 +27,8 @@ export default async function setup(project: TestProject) {
     DATA_DIR: path.join(dataRoot, "pglite"),
     MAILBOX_DIR: path.join(dataRoot, "mailbox"),
     APP_MODE: "demo",
+    // End-to-end tests run with the second factor enforced, as production does.
+    ADMIN_SECOND_FACTOR: "required",
   };
   // As from a shell: npm start sets NODE_ENV=production itself (Vitest's "test" must not leak in).
   delete env.NODE_ENV;

@@ -3,8 +3,8 @@ import { setPassword } from "../../app/auth/sign-in.server.tsx";
 import { requestScopeFactory } from "../../app/context.server.ts";
 import { ANONYMOUS } from "../../db/request-context.ts";
 import { createTestDatabase, type TestDatabase } from "../database.ts";
-import { seedTenant, type Tenant } from "../tenants.ts";
-import { servePortal } from "./server.ts";
+import { ADMIN_TOTP_SECRET, seedTenant, type Tenant } from "../tenants.ts";
+import { servePortal, signInOverHttp } from "./server.ts";
 
 const PASSWORD = "une phrase de passe solide";
 
@@ -28,15 +28,12 @@ describe("the audit log", () => {
     await database?.close();
   });
 
-  const signIn = async (email: string, password = PASSWORD) => {
-    const response = await fetch(`${portal.url}/connexion`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { Origin: portal.url, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ intent: "password", email, password }).toString(),
+  const signIn = (email: string, password = PASSWORD) =>
+    signInOverHttp(portal.url, {
+      email,
+      password,
+      totpSecret: email.startsWith("admin-") ? ADMIN_TOTP_SECRET : undefined,
     });
-    return (response.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
-  };
 
   it("records sign-ins, failures and sign-outs, and shows the cooperative's to its operator admins only", async () => {
     await signIn("referent-a@213400.test", "pas le bon mot de passe");

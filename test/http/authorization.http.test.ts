@@ -73,6 +73,15 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ path: "/connexion/lien", form: { jeton: "inconnu" } }),
     expected: all("400"),
   },
+  // The code step of signing in: only for a session that owes it (see second-factor.http.test.ts).
+  "GET /connexion/verification": {
+    request: () => ({ path: "/connexion/verification" }),
+    expected: { ...all("302 /accueil"), anonymous: "302 /connexion" },
+  },
+  "POST /connexion/verification": {
+    request: () => ({ path: "/connexion/verification", form: { intent: "totp", code: "000000" } }),
+    expected: { ...all("302 /accueil"), anonymous: "302 /connexion" },
+  },
   "POST /mot-de-passe/oubli": {
     request: () => ({ path: "/mot-de-passe/oubli", form: { email: unknownEmail() } }),
     expected: all("200"),
@@ -95,6 +104,15 @@ const MATRIX: Record<string, Row> = {
   "POST /compte": {
     request: () => ({ path: "/compte", form: { intent: "revoke-others" } }),
     expected: signedIn("200"),
+  },
+  "GET /compte/double-authentification": {
+    request: () => ({ path: "/compte/double-authentification" }),
+    expected: signedIn("200"),
+  },
+  "POST /compte/double-authentification": {
+    // Turning it off: refused to operator admins, who must keep it.
+    request: () => ({ path: "/compte/double-authentification", form: { intent: "remove" } }),
+    expected: { ...signedIn("302 /compte/double-authentification"), operator_admin: "403" },
   },
   "GET /espace": { request: () => ({ path: "/espace" }), expected: all("302 /accueil") },
   "POST /espace": {

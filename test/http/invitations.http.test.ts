@@ -3,8 +3,8 @@ import { setPassword } from "../../app/auth/sign-in.server.tsx";
 import { requestScopeFactory } from "../../app/context.server.ts";
 import { ANONYMOUS } from "../../db/request-context.ts";
 import { createTestDatabase, type TestDatabase } from "../database.ts";
-import { seedTenant, type Tenant } from "../tenants.ts";
-import { servePortal } from "./server.ts";
+import { ADMIN_TOTP_SECRET, seedTenant, type Tenant } from "../tenants.ts";
+import { servePortal, signInOverHttp } from "./server.ts";
 
 const PASSWORD = "une phrase de passe solide";
 
@@ -42,10 +42,12 @@ describe("invitations", () => {
       body: new URLSearchParams(form).toString(),
     });
   }
-  async function signIn(email: string, password = PASSWORD) {
-    const response = await post("/connexion", { intent: "password", email, password });
-    return (response.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
-  }
+  const signIn = (email: string, password = PASSWORD) =>
+    signInOverHttp(portal.url, {
+      email,
+      password,
+      totpSecret: email.startsWith("admin-") ? ADMIN_TOTP_SECRET : undefined,
+    });
   const lastLinkTo = async (email: string) => {
     const mails = (await portal.mails()).filter((mail) => mail.to === email);
     return mails.at(-1)?.text.match(/https?:\/\/\S+jeton=[A-Za-z0-9_-]+/)?.[0] ?? "";
