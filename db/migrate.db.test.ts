@@ -19,6 +19,8 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T1800_audit",
       "2026-11-27T1900_invitations",
       "2026-11-27T2000_second_factor",
+      "2026-11-27T2100_notification_preferences",
+      "2026-11-27T2200_price_book",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
@@ -29,16 +31,22 @@ describe(`migrations (${testEngine})`, () => {
     expect(rows.map((row) => row.table_name)).toEqual([
       "audit_events",
       "cooperatives",
+      "cost_key_periods",
       "invitations",
       "login_tokens",
       "memberships",
+      "notification_digest_items",
+      "notification_preferences",
+      "offers",
       "organisations",
       "outbox_emails",
       "outbox_pace",
       "password_credentials",
       "population_figures",
+      "pricings",
       "recovery_codes",
       "sessions",
+      "subscriptions",
       "throttle_hits",
       "totp_credentials",
       "users",

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { JsonbValue } from "./jsonb.ts";
 
 // Column types of the database, by hand: the migrations are the source of truth.
 
@@ -97,6 +98,27 @@ export interface RecoveryCodesTable {
   used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+export type NotificationDelivery = "immediate" | "digest" | "none";
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  kind: string;
+  delivery: NotificationDelivery;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NotificationDigestItemsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: ColumnType<string, string | undefined, string>;
+  link: string | null;
+  created_at: CreatedAt;
+  digested_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export type LoginTokenPurpose = "sign_in" | "password_reset";
 
 export interface LoginTokensTable {
@@ -166,6 +188,70 @@ export interface InvitationsTable {
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+export type OfferKind =
+  | "platform"
+  | "purchasing_group"
+  | "gis"
+  | "training"
+  | "thematic_network"
+  | "shared_service"
+  | "expertise"
+  | "other";
+export type OfferStatus = "draft" | "published" | "archived";
+
+export interface OffersTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  title: string;
+  kind: OfferKind;
+  status: ColumnType<OfferStatus, OfferStatus | undefined, OfferStatus>;
+  created_at: CreatedAt;
+}
+
+export interface PricingsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  offer_id: string;
+  /** Inclusive, both required. */
+  year_from: number;
+  year_to: number;
+  /** The allocation core's pricing document (pricingSchema), written with jsonb(). */
+  definition: ColumnType<unknown, JsonbValue, JsonbValue>;
+  frozen_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type SubscriptionStatus = "active";
+
+export interface SubscriptionsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  organisation_id: string;
+  offer_id: string;
+  status: ColumnType<SubscriptionStatus, SubscriptionStatus | undefined, SubscriptionStatus>;
+  /** Inclusive ISO dates; ends_on null: until further notice. */
+  starts_on: string;
+  ends_on: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON array of option keys, written with jsonb(). */
+  option_keys: ColumnType<string[], JsonbValue | undefined, JsonbValue>;
+  /** JSON object, unit key -> hundredths, written with jsonb(). */
+  declared_units: ColumnType<Record<string, number>, JsonbValue | undefined, JsonbValue>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CostKeyPeriodsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  pricing_id: string;
+  year: number;
+  half: 1 | 2;
+  direct_cents: number;
+  indirect_cents: number;
+  entered_at: CreatedAt;
+}
+
 export interface DB {
   cooperatives: CooperativesTable;
   organisations: OrganisationsTable;
@@ -175,6 +261,8 @@ export interface DB {
   password_credentials: PasswordCredentialsTable;
   totp_credentials: TotpCredentialsTable;
   recovery_codes: RecoveryCodesTable;
+  notification_preferences: NotificationPreferencesTable;
+  notification_digest_items: NotificationDigestItemsTable;
   sessions: SessionsTable;
   login_tokens: LoginTokensTable;
   throttle_hits: ThrottleHitsTable;
@@ -182,6 +270,10 @@ export interface DB {
   outbox_pace: OutboxPaceTable;
   audit_events: AuditEventsTable;
   invitations: InvitationsTable;
+  offers: OffersTable;
+  pricings: PricingsTable;
+  subscriptions: SubscriptionsTable;
+  cost_key_periods: CostKeyPeriodsTable;
 }
 
 export type Cooperative = Selectable<CooperativesTable>;

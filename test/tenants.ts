@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type Kysely, sql, type Transaction } from "kysely";
+import { jsonb } from "../db/jsonb.ts";
 import type { RequestContext } from "../db/request-context.ts";
 import type { DB } from "../db/schema.ts";
 
@@ -26,6 +27,9 @@ export interface Tenant {
   communeId: string;
   adminUserId: string;
   referentUserId: string;
+  /** A published offer, its 2026 pricing (a cost key, not frozen) and the commune's subscription to it. */
+  offerId: string;
+  pricingId: string;
   /** The most privileged context of the tenant: its operator admin. */
   context: RequestContext;
   /** The commune's referent. */
@@ -108,6 +112,14 @@ export async function seedTenant(
       .execute();
     await trx.insertInto("totp_credentials").values({ user_id: admin.id, secret: ADMIN_TOTP_SECRET }).execute();
     await trx
+      .insertInto("notification_preferences")
+      .values({ user_id: referent.id, kind: "adhesions", delivery: "digest" })
+      .execute();
+    await trx
+      .insertInto("notification_digest_items")
+      .values({ cooperative_id: cooperative.id, user_id: admin.id, kind: "adhesions", title: `${marker} résumé` })
+      .execute();
+    await trx
       .insertInto("recovery_codes")
       .values({ user_id: admin.id, code_hash: createHash("sha256").update(`${marker}-recovery`).digest("hex") })
       .execute();
@@ -121,6 +133,46 @@ export async function seedTenant(
         role: "agent",
         token_hash: createHash("sha256").update(`${marker}-invitation`).digest("hex"),
         expires_at: new Date(Date.now() + 7 * 86_400_000),
+      })
+      .execute();
+    const offer = await trx
+      .insertInto("offers")
+      .values({ cooperative_id: cooperative.id, title: `${marker} offre`, kind: "platform", status: "published" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const pricing = await trx
+      .insertInto("pricings")
+      .values({
+        cooperative_id: cooperative.id,
+        offer_id: offer.id,
+        year_from: 2026,
+        year_to: 2026,
+        definition: jsonb({
+          kind: "costKey",
+          keys: [{ siren: sirenFrom(`${sirenPrefix}00`), basisPoints: 10_000 }],
+        }),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("subscriptions")
+      .values({
+        cooperative_id: cooperative.id,
+        organisation_id: commune.id,
+        offer_id: offer.id,
+        starts_on: "2026-01-01",
+        declared_units: jsonb({ agents: 3700 }),
+      })
+      .execute();
+    await trx
+      .insertInto("cost_key_periods")
+      .values({
+        cooperative_id: cooperative.id,
+        pricing_id: pricing.id,
+        year: 2026,
+        half: 1,
+        direct_cents: 100,
+        indirect_cents: 0,
       })
       .execute();
     await trx
@@ -160,6 +212,8 @@ export async function seedTenant(
       communeId: commune.id,
       adminUserId: admin.id,
       referentUserId: referent.id,
+      offerId: offer.id,
+      pricingId: pricing.id,
       context: {
         userId: admin.id,
         cooperativeId: cooperative.id,
@@ -197,6 +251,61 @@ export interface TableSpec {
 export const ADMIN_TOTP_SECRET = "A".repeat(32);
 
 export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
+  offers: {
+    moveInto: (trx, victim) => trx.updateTable("offers").set({ cooperative_id: victim.cooperativeId }).execute(),
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("offers")
+        .values({ cooperative_id: victim.cooperativeId, title: "intrus", kind: "other" })
+        .execute(),
+  },
+  pricings: {
+    moveInto: (trx, victim) => trx.updateTable("pricings").set({ cooperative_id: victim.cooperativeId }).execute(),
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("pricings")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          offer_id: victim.offerId,
+          year_from: 2030,
+          year_to: 2030,
+          definition: jsonb({ kind: "intrus" }),
+        })
+        .execute(),
+  },
+  subscriptions: {
+    moveInto: (trx, victim) =>
+      trx
+        .updateTable("subscriptions")
+        .set({ cooperative_id: victim.cooperativeId, organisation_id: victim.communeId })
+        .execute(),
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("subscriptions")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          organisation_id: victim.communeId,
+          offer_id: victim.offerId,
+          starts_on: "2030-01-01",
+        })
+        .execute(),
+  },
+  cost_key_periods: {
+    moveInto: (trx, victim) =>
+      trx.updateTable("cost_key_periods").set({ cooperative_id: victim.cooperativeId }).execute(),
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("cost_key_periods")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          pricing_id: victim.pricingId,
+          year: 2030,
+          half: 2,
+          direct_cents: 1,
+          indirect_cents: 1,
+        })
+        .execute(),
+  },
   invitations: {
     insertInto: (trx, victim) =>
       trx
@@ -240,6 +349,26 @@ export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
         .insertInto("password_credentials")
         .values({ user_id: victim.referentUserId, hash: "$argon2id$intrus" })
         .onConflict((conflict) => conflict.column("user_id").doUpdateSet({ hash: "$argon2id$intrus" }))
+        .execute(),
+  },
+  notification_preferences: {
+    keyColumn: "user_id",
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("notification_preferences")
+        .values({ user_id: victim.referentUserId, kind: "statements", delivery: "none" })
+        .execute(),
+  },
+  notification_digest_items: {
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("notification_digest_items")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          user_id: victim.referentUserId,
+          kind: "adhesions",
+          title: "intrus",
+        })
         .execute(),
   },
   totp_credentials: {
