@@ -3,6 +3,7 @@ import { hashPassword } from "../../app/auth/password.server.ts";
 import type { DB, MembershipRole } from "../schema.ts";
 import { describeImport, importTerritories } from "../territory/import.ts";
 import { loadTerritoryReference } from "../territory/reference.ts";
+import { seedDemoPriceBook } from "./demo-price-book.ts";
 
 /** The four metropolises of the source reports. */
 export const DEMO_COOPERATIVES = {
@@ -102,7 +103,8 @@ export const DEMO_PASSWORD = "coopérative de démonstration";
  * Idempotent: a second start adds nothing. Returns what to print.
  */
 export async function seedDemo(owner: Kysely<DB>): Promise<string> {
-  const reports = await importTerritories(owner, Object.values(DEMO_COOPERATIVES), loadTerritoryReference());
+  const reference = loadTerritoryReference();
+  const reports = await importTerritories(owner, Object.values(DEMO_COOPERATIVES), reference);
   const demoHash = await hashPassword(DEMO_PASSWORD);
   await owner.transaction().execute(async (trx) => {
     for (const user of DEMO_USERS) {
@@ -142,11 +144,16 @@ export async function seedDemo(owner: Kysely<DB>): Promise<string> {
       }
     }
   });
+  const priceBook = await seedDemoPriceBook(owner, {
+    year: new Date().getFullYear(),
+    populationYear: reference.year,
+  });
   const line = (user: DemoUser) =>
     `  ${user.email.padEnd(34)} ${user.memberships.map((membership) => membership.role).join(", ")}`;
   const inMontpellier = (user: DemoUser) => user.memberships.every((membership) => membership.cooperative === M);
   return [
     ...reports.map(describeImport),
+    priceBook,
     `Demo logins (password for all: "${DEMO_PASSWORD}")`,
     "Montpellier Méditerranée Métropole, one per role:",
     ...DEMO_USERS.filter(inMontpellier).map(line),
