@@ -1,4 +1,5 @@
 import type { Transaction } from "kysely";
+import { jsonb } from "../db/jsonb.ts";
 import type { DB } from "../db/schema.ts";
 
 /** What the audit log records (DOMAIN: security events and changes of people and organisations). */
@@ -16,6 +17,8 @@ export type AuditAction =
   | "second_factor.failed"
   | "second_factor.recovery_code_used"
   | "membership.switched"
+  | "membership.role_changed"
+  | "membership.removed"
   | "organisation.added"
   | "organisation.updated"
   | "user.disabled"
@@ -42,7 +45,7 @@ export async function recordEvent(trx: Transaction<DB>, event: AuditEvent): Prom
       actor_user_id: event.actorUserId ?? null,
       action: event.action,
       subject: event.subject ?? null,
-      details: JSON.stringify(event.details ?? {}),
+      details: jsonb(event.details ?? {}),
       ip_address: event.ipAddress ?? null,
     })
     .execute();

@@ -12,6 +12,7 @@ export default [
   route("accueil", "routes/home.tsx"),
   route("compte", "routes/account.tsx"),
   route("compte/double-authentification", "routes/second-factor.tsx"),
+  route("compte/notifications", "routes/notification-preferences.tsx"),
   route("espace", "routes/switch-membership.tsx"),
   route("organisations/nouvelle", "routes/organisation-new.tsx"),
   route("organisations/:id/modifier", "routes/organisation-edit.tsx"),

@@ -168,7 +168,7 @@ export interface AuditEventsTable {
   actor_user_id: string | null;
   action: string;
   subject: string | null;
-  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+  details: ColumnType<Record<string, unknown>, JsonbValue | undefined, never>;
   ip_address: string | null;
   created_at: CreatedAt;
 }

@@ -8,7 +8,10 @@ describe("mail templates", () => {
     for (const [name, preview] of Object.entries(EMAIL_PREVIEWS)) {
       const mail = await preview();
       expect(mail.html, name).toMatch(/<html[^>]* lang="fr"/);
-      expect(mail.text, name).toMatch(/https:\/\/portail\.example\/\S+jeton=exemple/);
+      const links = mail.text.match(/https:\/\/portail\.example\/\S+/g) ?? [];
+      expect(links.length, name).toBeGreaterThan(0);
+      for (const link of links)
+        expect(mail.html, name).toContain(link.replace(/[)\].,]+$/, "").replaceAll("&", "&amp;"));
       expect(mail.text, name).not.toContain("<");
       expect(mail.subject.length, name).toBeGreaterThan(0);
     }
@@ -24,6 +27,17 @@ describe("mail templates", () => {
     );
     expect(branded.text.startsWith("Montpellier Méditerranée Métropole")).toBe(true);
     expect(branded.html).toContain("Montpellier Méditerranée Métropole");
+  });
+
+  it("gather a digest's entries under their kind, each with its link", async () => {
+    const mail = await EMAIL_PREVIEWS["resume-quotidien"]();
+    expect(mail.subject).toBe("Votre résumé du jour : 2 nouvelles — Montpellier Méditerranée Métropole");
+    const people = mail.text.indexOf("PERSONNES DE MON ORGANISATION");
+    const adhesions = mail.text.indexOf("ADHÉSIONS");
+    expect(people).toBeGreaterThan(-1);
+    expect(adhesions).toBeGreaterThan(people);
+    expect(mail.text.slice(people, adhesions)).toContain("Claire Martin a rejoint le portail pour Pérols.");
+    expect(mail.text).toContain("https://portail.example/compte/notifications");
   });
 
   it("escape what they are given", async () => {

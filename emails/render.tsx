@@ -1,6 +1,8 @@
 import { render } from "@react-email/components";
 import type { ReactElement } from "react";
+import { DigestEmail, digestSubject } from "./digest.tsx";
 import { InvitationEmail, invitationSubject } from "./invitation.tsx";
+import { NotificationEmail } from "./notification.tsx";
 import { PasswordResetEmail, passwordResetSubject } from "./password-reset.tsx";
 import { SignInLinkEmail, signInLinkSubject } from "./sign-in-link.tsx";
 
@@ -26,4 +28,11 @@ export const EMAIL_PREVIEWS = {
     ),
   "nouveau-mot-de-passe": () =>
     renderEmail(passwordResetSubject, <PasswordResetEmail {...PasswordResetEmail.PreviewProps} />),
+  notification: () =>
+    renderEmail(NotificationEmail.PreviewProps.title, <NotificationEmail {...NotificationEmail.PreviewProps} />),
+  "resume-quotidien": () =>
+    renderEmail(
+      digestSubject(DigestEmail.PreviewProps.brand, DigestEmail.PreviewProps.entries.length),
+      <DigestEmail {...DigestEmail.PreviewProps} />,
+    ),
 } as const;

@@ -15,8 +15,15 @@ if (!env.RESEND_API_KEY) {
   process.exit(1);
 }
 
+if (!env.PUBLIC_URL) {
+  console.error("PUBLIC_URL: required by the worker, which writes the portal's links into the daily digests.");
+  process.exit(1);
+}
+
 const database = await openDatabase({ engine: "postgres", url: env.DATABASE_URL, poolSize: 2 });
-const worker = startOutboxWorker(database.owner, resendTransport({ apiKey: env.RESEND_API_KEY, from: env.MAIL_FROM }));
+const worker = startOutboxWorker(database.owner, resendTransport({ apiKey: env.RESEND_API_KEY, from: env.MAIL_FROM }), {
+  digests: { publicUrl: env.PUBLIC_URL },
+});
 console.log("Outbox worker started.");
 const stop = async () => {
   await worker.stop();

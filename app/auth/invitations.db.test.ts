@@ -37,6 +37,7 @@ describe(`accepting an invitation (${testEngine})`, () => {
   const accept = (token: string, now = new Date()) =>
     acceptInvitation(
       requestScopeFactory(database.app)(ANONYMOUS),
+      { publicUrl: "https://portail.test" },
       token,
       { displayName: "Invitée", password: null },
       client,
@@ -54,6 +55,15 @@ describe(`accepting an invitation (${testEngine})`, () => {
       .where("u.email", "=", "invitee@example.test")
       .execute();
     expect(memberships).toEqual([{ role: "agent", organisation_id: a.communeId }]);
+    // The inviter hears of it once (a "memberships" notification, immediate by default).
+    const notices = await database.owner
+      .selectFrom("outbox_emails")
+      .select(["to_address", "subject"])
+      .where("kind", "=", "notification_memberships")
+      .execute();
+    expect(notices).toEqual([
+      { to_address: "admin-a@213400.test", subject: `Invitée a rejoint le portail pour ${a.marker} commune.` },
+    ]);
   });
 
   it("expires after 7 days", async () => {

@@ -7,6 +7,7 @@ import { recordEvent } from "../audit.server.ts";
 import type { RequestScope, Services } from "../context.server.ts";
 import { ROLE_LABELS } from "../domain/labels.ts";
 import { enqueueEmail } from "../email/outbox.server.ts";
+import { notify } from "../notifications/notify.server.tsx";
 import { findOpenInvitation, insertInvitation, renewInvitation } from "../queries/invitations.server.ts";
 import { hashPassword } from "./password.server.ts";
 import type { Authentication } from "./session.server.ts";
@@ -128,6 +129,7 @@ export type AcceptResult = { ok: true; token: string; expiresAt: Date } | { ok: 
  */
 export async function acceptInvitation(
   scope: RequestScope,
+  services: Pick<Services, "publicUrl">,
   token: string,
   input: { displayName: string; password: string | null },
   client: ClientMeta,
@@ -198,6 +200,16 @@ export async function acceptInvitation(
         subject: `${invitation.email} (${invitation.organisationName})`,
         ipAddress: client.ipAddress,
       });
+      if (invitation.invitedBy) {
+        await notify(trx, services.publicUrl, {
+          cooperativeId: invitation.cooperativeId,
+          kind: "memberships",
+          recipients: [invitation.invitedBy],
+          title: `${input.displayName} a rejoint le portail pour ${invitation.organisationName}.`,
+          body: `Cette personne a accepté votre invitation en tant que ${ROLE_LABELS[invitation.role].toLowerCase()}.`,
+          path: "/personnes",
+        });
+      }
       return { ok: true, ...session } as const;
     });
   } catch (error) {

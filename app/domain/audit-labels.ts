@@ -12,6 +12,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "second_factor.failed": "Code de double authentification refusé",
   "second_factor.recovery_code_used": "Code de secours utilisé",
   "membership.switched": "Changement d'espace",
+  "membership.role_changed": "Rôle modifié",
+  "membership.removed": "Personne retirée d'une organisation",
   "organisation.added": "Organisation ajoutée",
   "organisation.updated": "Organisation modifiée",
   "user.disabled": "Compte désactivé",

@@ -183,6 +183,7 @@ describe("the outbox and its worker, against a fake Resend, on PostgreSQL", () =
         RESEND_API_KEY: "re_test",
         RESEND_BASE_URL: fake.url,
         APP_MODE: "production",
+        PUBLIC_URL: "https://portail.test",
       },
       stdio: "ignore",
       detached: true,

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../db/schema.ts";
+import { sendDueDigests } from "../notifications/digest.server.tsx";
 import type { SendOutcome, Transport } from "./transports.server.ts";
 
 /** Resend forgets idempotency keys after 24 hours: never retry past this, from the row's creation. */
@@ -126,12 +127,32 @@ export async function deliverOne(
   });
 }
 
-/** Delivers due mail until stopped; checks again every `idleMs` when there is none. */
-export function startOutboxWorker(owner: Kysely<DB>, transport: Transport, { idleMs = 1000, paced = true } = {}) {
+/**
+ * Delivers due mail until stopped; checks again every `idleMs` when there is
+ * none. With `digests`, also gathers the daily digests when due (checked every
+ * `digestEveryMs`).
+ */
+export function startOutboxWorker(
+  owner: Kysely<DB>,
+  transport: Transport,
+  {
+    idleMs = 1000,
+    paced = true,
+    digests,
+    digestEveryMs = 60_000,
+  }: { idleMs?: number; paced?: boolean; digests?: { publicUrl: string }; digestEveryMs?: number } = {},
+) {
   let running = true;
   let wake: (() => void) | undefined;
+  let digestsCheckedAt = 0;
   const loop = (async () => {
     while (running) {
+      if (digests && Date.now() - digestsCheckedAt >= digestEveryMs) {
+        digestsCheckedAt = Date.now();
+        await sendDueDigests(owner, digests.publicUrl, new Date()).catch((error: unknown) => {
+          console.error("Digests:", error instanceof Error ? error.message : error);
+        });
+      }
       const result = await deliverOne(owner, transport, { paced }).catch((error: unknown) => {
         console.error("Outbox worker:", error instanceof Error ? error.message : error);
         return "idle" as const;

@@ -92,6 +92,7 @@ export function findOpenInvitation(trx: Trx, tokenHash: string, now: Date) {
       "i.role",
       "i.organisation_id as organisationId",
       "i.cooperative_id as cooperativeId",
+      "i.invited_by as invitedBy",
       "o.name as organisationName",
       "c.display_name as cooperativeName",
     ])

@@ -27,12 +27,14 @@ export function listPeople(trx: Trx, cooperativeId: string, organisationId: stri
     .innerJoin("users as u", "u.id", "m.user_id")
     .innerJoin("organisations as o", "o.id", "m.organisation_id")
     .select([
+      "m.id as membershipId",
       "u.id as userId",
       "u.display_name as displayName",
       "u.email",
       "u.disabled_at as disabledAt",
       "m.role",
       "o.name as organisationName",
+      "o.is_operator as organisationIsOperator",
     ])
     .where("m.cooperative_id", "=", cooperativeId)
     .$if(organisationId !== null, (qb) => qb.where("m.organisation_id", "=", organisationId as string))

@@ -184,6 +184,13 @@ export default function Account({
           </Link>
         </p>
       </section>
+      <section aria-labelledby="notifications" className="panel">
+        <h2 id="notifications">Notifications</h2>
+        <p>
+          Choisissez, sujet par sujet, un courriel immédiat, un résumé quotidien ou rien :{" "}
+          <Link to="/compte/notifications">mes notifications</Link>.
+        </p>
+      </section>
       <section aria-labelledby="sessions" className="panel">
         <h2 id="sessions">Sessions ouvertes</h2>
         {message("revoke")}

@@ -6,7 +6,7 @@ import { checkNewPassword } from "~/auth/password-policy.server";
 import { signedInRedirect } from "~/auth/responses.server";
 import { hashToken } from "~/auth/tokens.server";
 import { NewPasswordFields } from "~/components/new-password-fields";
-import { requestScopeContext } from "~/context.server";
+import { requestScopeContext, servicesContext } from "~/context.server";
 import { ROLE_LABELS } from "~/domain/labels";
 import { findOpenInvitation } from "~/queries/invitations.server";
 import type { Route } from "./+types/invitation-accept";
@@ -52,6 +52,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   }
   const result = await acceptInvitation(
     context.get(requestScopeContext),
+    context.get(servicesContext),
     values.jeton ?? "",
     { displayName, password: password || null },
     clientMeta(context, request),

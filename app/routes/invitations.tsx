@@ -5,20 +5,11 @@ import { clientMeta, requirePermission } from "~/auth/guards.server";
 import { invite, resendInvitation } from "~/auth/invitations.server";
 import { requestScopeContext, servicesContext } from "~/context.server";
 import { ROLE_LABELS } from "~/domain/labels";
+import { grantableRoles } from "~/domain/membership-rules";
 import { listPendingInvitations, revokeInvitation } from "~/queries/invitations.server";
 import type { Route } from "./+types/invitations";
 
 const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" });
-
-/** Who may be invited where: an operator admin, anyone anywhere (admins in the operator only); a referent, agents and viewers of its organisation. */
-function allowedRoles(inviterRole: string | null, organisationIsOperator: boolean) {
-  if (inviterRole === "operator_admin") {
-    return organisationIsOperator
-      ? (["operator_admin", "viewer"] as const)
-      : (["referent", "agent", "viewer"] as const);
-  }
-  return ["agent", "viewer"] as const;
-}
 
 const invitationForm = z.object({
   email: z.email("Saisissez une adresse électronique valide.").trim().toLowerCase(),
@@ -52,7 +43,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   return {
     organisations: organisations.map((organisation) => ({
       ...organisation,
-      roles: allowedRoles(auth.context.role, organisation.isOperator).map((role) => ({
+      roles: grantableRoles(auth.context.role, organisation.isOperator).map((role) => ({
         role,
         label: ROLE_LABELS[role],
       })),
@@ -91,7 +82,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   }
   const organisation = organisations.find((candidate) => candidate.id === parsed.data.organisationId);
   if (!organisation) return data({ values, errors: { organisationId: "Choisissez l'organisation." } }, { status: 400 });
-  if (!(allowedRoles(auth.context.role, organisation.isOperator) as readonly string[]).includes(parsed.data.role)) {
+  if (!grantableRoles(auth.context.role, organisation.isOperator).includes(parsed.data.role)) {
     return data(
       { values, errors: { role: "Ce rôle ne peut pas être proposé pour cette organisation." } },
       { status: 400 },

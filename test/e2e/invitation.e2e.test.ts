@@ -83,5 +83,16 @@ describe("an operator admin with TOTP invites a referent (second factor enforced
     await expect.poll(() => referent.locator("main").innerText()).toContain("Pérols");
     expect(await referent.locator("main").innerText()).toContain("Référent");
     expect(referentErrors).toEqual([]);
+
+    // The admin who invited hears of it (a notification, immediate by default).
+    await expect
+      .poll(
+        async () => {
+          await admin.goto(`${portal}/boite-mail`);
+          return admin.getByRole("heading", { name: "Claire Martin a rejoint le portail pour Pérols." }).count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1);
   });
 });

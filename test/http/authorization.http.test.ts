@@ -114,6 +114,12 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ path: "/compte/double-authentification", form: { intent: "remove" } }),
     expected: { ...signedIn("302 /compte/double-authentification"), operator_admin: "403" },
   },
+  "GET /compte/notifications": { request: () => ({ path: "/compte/notifications" }), expected: signedIn("200") },
+  "POST /compte/notifications": {
+    // Incomplete: every kind needs a choice.
+    request: () => ({ path: "/compte/notifications", form: { adhesions: "digest" } }),
+    expected: signedIn("400"),
+  },
   "GET /espace": { request: () => ({ path: "/espace" }), expected: all("302 /accueil") },
   "POST /espace": {
     // Another person's membership, here or elsewhere, is not found: no existence leak.
