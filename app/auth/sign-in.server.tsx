@@ -81,7 +81,7 @@ export async function signInWithPassword(
     ? await verifyPassword(credential.hash, input.password)
     : await verifyAgainstNothing(input.password);
   if (!user || !credential || !valid) {
-    await recordFailure(scope, "sign_in.failed", email, client);
+    await recordFailure(scope, "sign_in.failed", email, client, user?.id);
     return { ok: false, reason: "invalid" };
   }
 
@@ -121,13 +121,30 @@ async function createSessionFor(
   });
 }
 
+/**
+ * Logs a refused sign-in. When the address is an account's, the event goes to
+ * the cooperative it acts in first, whose operator admins read it; the same
+ * queries run for an unknown address, so that timing tells nothing.
+ */
 async function recordFailure(
   scope: RequestScope,
   action: "sign_in.failed" | "sign_in.throttled",
   email: string,
   client: ClientMeta,
+  userId?: string,
 ) {
-  await scope.withLookup({}, (trx) => recordEvent(trx, { action, subject: email, ipAddress: client.ipAddress }));
+  await scope.withLookup({}, async (trx) => {
+    const subjectId = userId ?? crypto.randomUUID();
+    await applyRequestContext(trx, { ...ANONYMOUS, userId: subjectId });
+    const first = await firstMembershipOf(trx, subjectId);
+    if (userId && first) await applyRequestContext(trx, contextFor(userId, first));
+    await recordEvent(trx, {
+      action,
+      cooperativeId: userId ? (first?.cooperativeId ?? null) : null,
+      subject: email,
+      ipAddress: client.ipAddress,
+    });
+  });
 }
 
 function upsertPasswordHash(trx: Transaction<DB>, userId: string, hash: string) {

@@ -45,6 +45,7 @@ describe("the audit log", () => {
       body: "",
     });
     await signIn("referent-b@215700.test");
+    await signIn("personne@inconnue.test", "peu importe");
 
     const events = await database.owner
       .selectFrom("audit_events")
@@ -57,8 +58,11 @@ describe("the audit log", () => {
       "sign_in.succeeded",
       "session.signed_out",
       "sign_in.succeeded",
+      "sign_in.failed",
     ]);
-    expect(events[0]).toMatchObject({ cooperative_id: null, subject: "referent-a@213400.test" });
+    // A refused sign-in on an account goes to its cooperative's log; on an unknown address, to none.
+    expect(events[0]).toMatchObject({ cooperative_id: a.cooperativeId, subject: "referent-a@213400.test" });
+    expect(events[4]).toMatchObject({ cooperative_id: null, subject: "personne@inconnue.test" });
     expect(events[1]).toMatchObject({ cooperative_id: a.cooperativeId, ip_address: "127.0.0.1" });
 
     const admin = await signIn("admin-a@213400.test");
@@ -67,6 +71,11 @@ describe("the audit log", () => {
     const html = await journal.text();
     expect(html).toContain(`${a.marker} referent`);
     expect(html).not.toContain(b.marker);
+    const failures = await (
+      await fetch(`${portal.url}/journal?action=sign_in.failed`, { headers: { Cookie: admin } })
+    ).text();
+    expect(failures).toContain("referent-a@213400.test");
+    expect(failures).not.toContain("personne@inconnue.test");
 
     const asReferent = await fetch(`${portal.url}/journal`, {
       headers: { Cookie: await signIn("referent-a@213400.test") },
