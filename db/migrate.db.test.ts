@@ -21,6 +21,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2000_second_factor",
       "2026-11-27T2100_notification_preferences",
       "2026-11-27T2200_price_book",
+      "2026-11-27T2300_catalogue",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
@@ -32,11 +33,13 @@ describe(`migrations (${testEngine})`, () => {
       "audit_events",
       "cooperatives",
       "cost_key_periods",
+      "documents",
       "invitations",
       "login_tokens",
       "memberships",
       "notification_digest_items",
       "notification_preferences",
+      "offer_categories",
       "offers",
       "organisations",
       "outbox_emails",
@@ -45,7 +48,9 @@ describe(`migrations (${testEngine})`, () => {
       "population_figures",
       "pricings",
       "recovery_codes",
+      "rulebook_versions",
       "sessions",
+      "subscription_events",
       "subscriptions",
       "throttle_hits",
       "totp_credentials",

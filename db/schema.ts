@@ -206,6 +206,70 @@ export interface OffersTable {
   kind: OfferKind;
   status: ColumnType<OfferStatus, OfferStatus | undefined, OfferStatus>;
   created_at: CreatedAt;
+  category_id: string | null;
+  summary: ColumnType<string, string | undefined, string>;
+  description: ColumnType<string, string | undefined, string>;
+  contact_name: string | null;
+  contact_email: string | null;
+  /** JSON array of organisation kinds that may join, written with jsonb(). */
+  eligible_kinds: ColumnType<OrganisationKind[], JsonbValue | undefined, JsonbValue>;
+  requires_council_decision: ColumnType<boolean, boolean | undefined, boolean>;
+  requires_approval: ColumnType<boolean, boolean | undefined, boolean>;
+  takes_effect: ColumnType<OfferTakesEffect, OfferTakesEffect | undefined, OfferTakesEffect>;
+  notice_months: ColumnType<number, number | undefined, number>;
+  /** JSON array of { key, label, description } (keys of the pricing's options), written with jsonb(). */
+  options: ColumnType<OfferOption[], JsonbValue | undefined, JsonbValue>;
+  /** search_key(title || ' ' || summary): accent- and case-insensitive search. */
+  search_text: ColumnType<string, never, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** When an approved subscription (or a change to it) takes effect. */
+export type OfferTakesEffect = "on_approval" | "next_january";
+
+export interface OfferOption {
+  key: string;
+  label: string;
+  description?: string;
+}
+
+export interface OfferCategoriesTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  name: string;
+  position: ColumnType<number, number | undefined, number>;
+}
+
+export interface RulebookVersionsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  offer_id: string;
+  version: number;
+  body: string;
+  published_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  organisation_id: string;
+  filename: string;
+  content_type: "application/pdf";
+  size_bytes: number;
+  content: Uint8Array;
+  uploaded_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface SubscriptionEventsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  organisation_id: string;
+  subscription_id: string;
+  actor_user_id: string | null;
+  action: string;
+  details: ColumnType<Record<string, unknown>, JsonbValue | undefined, never>;
+  created_at: CreatedAt;
 }
 
 export interface PricingsTable {
@@ -222,7 +286,7 @@ export interface PricingsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export type SubscriptionStatus = "active";
+export type SubscriptionStatus = "requested" | "active" | "rejected" | "withdrawn";
 
 export interface SubscriptionsTable {
   id: Generated<string>;
@@ -230,8 +294,8 @@ export interface SubscriptionsTable {
   organisation_id: string;
   offer_id: string;
   status: ColumnType<SubscriptionStatus, SubscriptionStatus | undefined, SubscriptionStatus>;
-  /** Inclusive ISO dates; ends_on null: until further notice. */
-  starts_on: string;
+  /** Inclusive ISO dates; ends_on null: until further notice. A request has no start yet. */
+  starts_on: string | null;
   ends_on: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON array of option keys, written with jsonb(). */
   option_keys: ColumnType<string[], JsonbValue | undefined, JsonbValue>;
@@ -239,6 +303,19 @@ export interface SubscriptionsTable {
   declared_units: ColumnType<Record<string, number>, JsonbValue | undefined, JsonbValue>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  requested_at: Date | null;
+  requested_by: string | null;
+  decided_at: Date | null;
+  decided_by: string | null;
+  rejection_reason: string | null;
+  council_decision_number: string | null;
+  /** ISO date. */
+  council_decision_date: string | null;
+  council_document_id: string | null;
+  rulebook_version_id: string | null;
+  notice_given_at: Date | null;
+  /** The subscription this one replaces from its start (a change effective on 1 January). */
+  replaces_id: string | null;
 }
 
 export interface CostKeyPeriodsTable {
@@ -274,6 +351,10 @@ export interface DB {
   pricings: PricingsTable;
   subscriptions: SubscriptionsTable;
   cost_key_periods: CostKeyPeriodsTable;
+  offer_categories: OfferCategoriesTable;
+  rulebook_versions: RulebookVersionsTable;
+  documents: DocumentsTable;
+  subscription_events: SubscriptionEventsTable;
 }
 
 export type Cooperative = Selectable<CooperativesTable>;

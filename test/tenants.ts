@@ -154,7 +154,31 @@ export async function seedTenant(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await trx
+    const category = await trx
+      .insertInto("offer_categories")
+      .values({ cooperative_id: cooperative.id, name: `${marker} catégorie` })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx.updateTable("offers").set({ category_id: category.id }).where("id", "=", offer.id).execute();
+    const rulebook = await trx
+      .insertInto("rulebook_versions")
+      .values({ cooperative_id: cooperative.id, offer_id: offer.id, version: 1, body: `${marker} règlement` })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const content = new TextEncoder().encode(`%PDF-1.4 ${marker}`);
+    const document = await trx
+      .insertInto("documents")
+      .values({
+        cooperative_id: cooperative.id,
+        organisation_id: commune.id,
+        filename: `${marker}.pdf`,
+        content_type: "application/pdf",
+        size_bytes: content.length,
+        content,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const subscription = await trx
       .insertInto("subscriptions")
       .values({
         cooperative_id: cooperative.id,
@@ -162,6 +186,21 @@ export async function seedTenant(
         offer_id: offer.id,
         starts_on: "2026-01-01",
         declared_units: jsonb({ agents: 3700 }),
+        council_decision_number: `${marker} délibération`,
+        council_decision_date: "2025-12-01",
+        council_document_id: document.id,
+        rulebook_version_id: rulebook.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("subscription_events")
+      .values({
+        cooperative_id: cooperative.id,
+        organisation_id: commune.id,
+        subscription_id: subscription.id,
+        actor_user_id: admin.id,
+        action: "approved",
       })
       .execute();
     await trx
@@ -251,6 +290,55 @@ export interface TableSpec {
 export const ADMIN_TOTP_SECRET = "A".repeat(32);
 
 export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
+  offer_categories: {
+    moveInto: (trx, victim) =>
+      trx.updateTable("offer_categories").set({ cooperative_id: victim.cooperativeId }).execute(),
+    insertInto: (trx, victim) =>
+      trx.insertInto("offer_categories").values({ cooperative_id: victim.cooperativeId, name: "intrus" }).execute(),
+  },
+  rulebook_versions: {
+    moveInto: (trx, victim) =>
+      trx.updateTable("rulebook_versions").set({ cooperative_id: victim.cooperativeId }).execute(),
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("rulebook_versions")
+        .values({ cooperative_id: victim.cooperativeId, offer_id: victim.offerId, version: 9, body: "intrus" })
+        .execute(),
+  },
+  documents: {
+    readableColumns: "id, cooperative_id, organisation_id, filename",
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("documents")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          organisation_id: victim.communeId,
+          filename: "intrus.pdf",
+          content_type: "application/pdf",
+          size_bytes: 1,
+          content: new Uint8Array([37]),
+        })
+        .execute(),
+  },
+  subscription_events: {
+    insertInto: async (trx, victim) => {
+      const subscription = await trx
+        .selectFrom("subscriptions")
+        .select("id")
+        .where("cooperative_id", "=", victim.cooperativeId)
+        .executeTakeFirst();
+      return trx
+        .insertInto("subscription_events")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          organisation_id: victim.communeId,
+          // Unseen from the attacker's side: any id will do, the policy refuses first.
+          subscription_id: subscription?.id ?? "00000000-0000-4000-8000-000000000000",
+          action: "intrusion",
+        })
+        .execute();
+    },
+  },
   offers: {
     moveInto: (trx, victim) => trx.updateTable("offers").set({ cooperative_id: victim.cooperativeId }).execute(),
     insertInto: (trx, victim) =>

@@ -334,6 +334,8 @@ export async function loadPricingsInYear(
       .where("s.starts_on", "<=", last)
       .where((eb) => eb.or([eb("s.ends_on", "is", null), eb("s.ends_on", ">=", first)]))
       .orderBy("org.siren")
+      // An active subscription always has a start (subscriptions_active_have_a_start).
+      .$narrowType<{ starts_on: string }>()
       .execute();
     const reference = definition.population;
     const figures = new Map<string, PopulationFigure[]>();
