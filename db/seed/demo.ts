@@ -3,6 +3,7 @@ import { hashPassword } from "../../app/auth/password.server.ts";
 import type { DB, MembershipRole } from "../schema.ts";
 import { describeImport, importTerritories } from "../territory/import.ts";
 import { loadTerritoryReference } from "../territory/reference.ts";
+import { seedDemoCatalogue } from "./demo-catalogue.ts";
 import { seedDemoPriceBook } from "./demo-price-book.ts";
 
 /** The four metropolises of the source reports. */
@@ -148,12 +149,14 @@ export async function seedDemo(owner: Kysely<DB>): Promise<string> {
     year: new Date().getFullYear(),
     populationYear: reference.year,
   });
+  const catalogue = await seedDemoCatalogue(owner, { year: new Date().getFullYear() });
   const line = (user: DemoUser) =>
     `  ${user.email.padEnd(34)} ${user.memberships.map((membership) => membership.role).join(", ")}`;
   const inMontpellier = (user: DemoUser) => user.memberships.every((membership) => membership.cooperative === M);
   return [
     ...reports.map(describeImport),
     priceBook,
+    catalogue,
     `Demo logins (password for all: "${DEMO_PASSWORD}")`,
     "Montpellier Méditerranée Métropole, one per role:",
     ...DEMO_USERS.filter(inMontpellier).map(line),
