@@ -36,4 +36,6 @@ export const TABLES_WITHOUT_RLS: Record<string, string> = {
 export const SECURITY_DEFINER_FUNCTIONS: Record<string, string> = {
   user_belongs_only_to:
     "whether all of a user's memberships are in one cooperative (so its admins may disable the account): must see memberships of every cooperative; answers a boolean only",
+  offer_member_counts:
+    "how many member organisations subscribe to each offer in a year, shown to the whole cooperative on the catalogue while subscriptions stay private to each organisation: answers counts only, for the caller's cooperative only",
 };
