@@ -22,6 +22,13 @@ export type AuditAction =
   | "organisation.added"
   | "organisation.updated"
   | "user.disabled"
+  | "offer.created"
+  | "offer.updated"
+  | "offer.published"
+  | "offer.archived"
+  | "offer.rulebook_published"
+  | "offer.categories_changed"
+  | "offer.pricing_saved"
   | "invitation.sent"
   | "invitation.revoked"
   | "invitation.accepted";
