@@ -31,7 +31,10 @@ export type AuditAction =
   | "offer.pricing_saved"
   | "invitation.sent"
   | "invitation.revoked"
-  | "invitation.accepted";
+  | "invitation.accepted"
+  | "subscription.approved"
+  | "subscription.rejected"
+  | "subscription.notice_given";
 
 export interface AuditEvent {
   action: AuditAction;

@@ -27,4 +27,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "invitation.sent": "Invitation envoyée",
   "invitation.revoked": "Invitation annulée",
   "invitation.accepted": "Invitation acceptée",
+  "subscription.approved": "Demande d'adhésion acceptée",
+  "subscription.rejected": "Demande d'adhésion refusée",
+  "subscription.notice_given": "Préavis de fin d'adhésion donné",
 };
