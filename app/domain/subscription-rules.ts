@@ -410,3 +410,21 @@ export function describeEvent(action: string, details: Record<string, unknown>):
       return action;
   }
 }
+
+/** Every unit the pricing may ask, with what needs it ("l'offre de base", "l'option « SIG »"), for the form. */
+export function unitFields(pricing: Pricing | null): { key: string; label: string; neededFor: string[] }[] {
+  if (pricing?.kind !== "shares") return [];
+  const fields = new Map<string, { key: string; label: string; neededFor: string[] }>();
+  const items = [
+    { name: "l'offre de base", item: pricing.base as PricedItem },
+    ...pricing.options.map((option) => ({ name: `l'option « ${option.label} »`, item: option as PricedItem })),
+  ];
+  for (const { name, item } of items) {
+    for (const unit of unitsOfItem(item)) {
+      const field = fields.get(unit.key) ?? { ...unit, neededFor: [] };
+      if (!field.neededFor.includes(name)) field.neededFor.push(name);
+      fields.set(unit.key, field);
+    }
+  }
+  return [...fields.values()];
+}

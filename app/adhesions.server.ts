@@ -1,0 +1,411 @@
+import type { Transaction } from "kysely";
+import type { RequestContext } from "../db/request-context.ts";
+import type { DB } from "../db/schema.ts";
+import { recordEvent } from "./audit.server.ts";
+import { formatUnits } from "./domain/allocation/format-fr.ts";
+import { formatCalendarDate } from "./domain/format.ts";
+import {
+  describeOptions,
+  effectiveDate,
+  type FieldErrors,
+  noticeEndDate,
+  parisDate,
+  pdfRefusal,
+  planChange,
+  type RequestDraft,
+  requestRefusal,
+  safePdfName,
+  validateChange,
+  validateRequest,
+} from "./domain/subscription-rules.ts";
+import { notify } from "./notifications/notify.server.tsx";
+import {
+  acceptRulebook,
+  approveSubscription,
+  changeSubscriptionInPlace,
+  createSubscription,
+  findOfferForSubscription,
+  findOrganisationKind,
+  findPricingInYear,
+  findSubscription,
+  giveNotice,
+  listOrganisationOfferSubscriptions,
+  operatorAdminIds,
+  referentIds,
+  rejectSubscription,
+  type SubscriptionDetail,
+  scheduleSubscriptionChange,
+  storeDocument,
+  withdrawSubscription,
+} from "./queries/subscriptions.server.ts";
+
+// The adhésion workflow: each step validates, writes the subscription and its history line, records the audit event
+// where the operator's decisions are concerned, and notifies the right people, all in the caller's one transaction
+// (decision 013). Routes call these; so do the database tests.
+
+type Trx = Transaction<DB>;
+
+/** Who acts (a signed-in membership) and where links in mail point. */
+export interface Actor {
+  context: RequestContext & { userId: string; cooperativeId: string; organisationId: string };
+  publicUrl: string;
+  ipAddress?: string | null;
+  now?: Date;
+}
+
+export type StepOutcome<T = { id: string }> =
+  | ({ ok: true } & T)
+  | { ok: false; status: 400 | 404; message?: string; errors?: FieldErrors };
+
+const NOT_FOUND = { ok: false as const, status: 404 as const, message: "Adhésion introuvable." };
+const refused = (message: string) => ({ ok: false as const, status: 400 as const, message });
+const pathOf = (id: string) => `/adhesions/${id}`;
+const yearOf = (iso: string) => Number(iso.slice(0, 4));
+
+export interface UploadedFile {
+  name: string;
+  type: string;
+  bytes: Uint8Array;
+}
+
+/** A referent's request for its organisation (active at once when the offer needs no approval). */
+export async function requestAdhesion(
+  trx: Trx,
+  actor: Actor,
+  input: { offerId: string; draft: RequestDraft; document: UploadedFile | null },
+): Promise<StepOutcome<{ id: string; active: boolean }>> {
+  const { context } = actor;
+  const today = parisDate(actor.now ?? new Date());
+  const offer = await findOfferForSubscription(trx, input.offerId, context.cooperativeId);
+  if (!offer) return { ok: false, status: 404, message: "Offre introuvable." };
+  const kind = await findOrganisationKind(trx, context.organisationId);
+  if (!kind) return { ok: false, status: 404, message: "Organisation introuvable." };
+  const existing = await listOrganisationOfferSubscriptions(trx, context.organisationId, offer.id);
+  const refusal = requestRefusal(offer, kind, existing, today);
+  if (refusal) return refused(refusal);
+
+  const startYear = offer.takesEffect === "next_january" ? yearOf(today) + 1 : yearOf(today);
+  const pricing =
+    (await findPricingInYear(trx, offer.id, startYear)) ?? (await findPricingInYear(trx, offer.id, yearOf(today)));
+  const validation = validateRequest(offer, input.draft, pricing, today);
+  const errors: FieldErrors = validation.ok ? {} : { ...validation.errors };
+  const documentRefusal = input.document ? pdfRefusal(input.document) : null;
+  if (documentRefusal) errors.councilDocument = documentRefusal;
+  if (!validation.ok || documentRefusal) return { ok: false, status: 400, errors };
+
+  const documentId = input.document
+    ? await storeDocument(trx, {
+        cooperativeId: context.cooperativeId,
+        organisationId: context.organisationId,
+        filename: safePdfName(input.document.name),
+        content: input.document.bytes,
+        uploadedBy: context.userId,
+      })
+    : null;
+  const activeFrom = offer.requiresApproval ? null : effectiveDate(offer.takesEffect, today);
+  const id = await createSubscription(trx, {
+    cooperativeId: context.cooperativeId,
+    organisationId: context.organisationId,
+    offerId: offer.id,
+    userId: context.userId,
+    ...validation.value,
+    councilDocumentId: documentId,
+    activeFrom,
+  });
+  const organisation = await organisationName(trx, context.organisationId);
+  await notify(trx, actor.publicUrl, {
+    cooperativeId: context.cooperativeId,
+    kind: "adhesions",
+    recipients: await operatorAdminIds(trx, context.cooperativeId),
+    title: activeFrom
+      ? `Nouvelle adhésion de ${organisation} à « ${offer.title} »`
+      : `Demande d'adhésion de ${organisation} à « ${offer.title} »`,
+    body: activeFrom
+      ? `L'offre ne demande pas d'accord : l'adhésion est active depuis le ${formatCalendarDate(activeFrom)}.`
+      : "La demande attend votre décision.",
+    path: pathOf(id),
+  });
+  return { ok: true, id, active: activeFrom !== null };
+}
+
+async function organisationName(trx: Trx, organisationId: string): Promise<string> {
+  const row = await trx.selectFrom("organisations").select("name").where("id", "=", organisationId).executeTakeFirst();
+  return row?.name ?? "une organisation";
+}
+
+const ref = (subscription: SubscriptionDetail) => ({
+  id: subscription.id,
+  cooperativeId: subscription.cooperativeId,
+  organisationId: subscription.organisationId,
+});
+
+const NOT_PENDING = (subscription: SubscriptionDetail) =>
+  refused(
+    `Cette demande n'est plus en attente (${
+      {
+        requested: "en attente",
+        active: "déjà acceptée",
+        rejected: "déjà refusée",
+        withdrawn: "retirée par l'organisation",
+      }[subscription.status]
+    }) : rien n'a été fait.`,
+  );
+
+/** The effective date an approval today would give (shown before confirming). */
+export function approvalDate(subscription: SubscriptionDetail, now: Date): string {
+  return effectiveDate(subscription.offer.takesEffect, parisDate(now));
+}
+
+/** The operator admin's decision on a pending request. */
+export async function decideAdhesion(
+  trx: Trx,
+  actor: Actor,
+  input: { id: string; decision: "approve" | "reject"; reason?: string },
+): Promise<StepOutcome<{ id: string; startsOn: string | null }>> {
+  const { context } = actor;
+  const subscription = await findSubscription(trx, input.id, context.cooperativeId);
+  if (!subscription) return NOT_FOUND;
+  if (subscription.status !== "requested") return NOT_PENDING(subscription);
+  const subject = `${subscription.organisationName} — ${subscription.offer.title}`;
+  const recipients = await referentIds(trx, subscription.organisationId);
+  if (input.decision === "reject") {
+    const reason = (input.reason ?? "").trim();
+    if (reason === "") {
+      return {
+        ok: false,
+        status: 400,
+        errors: { reason: "Indiquez le motif du refus : il sera communiqué à l'organisation." },
+      };
+    }
+    if (reason.length > 1000)
+      return { ok: false, status: 400, errors: { reason: "Le motif compte au plus 1 000 caractères." } };
+    if (!(await rejectSubscription(trx, ref(subscription), { userId: context.userId, reason }))) {
+      return NOT_PENDING(subscription);
+    }
+    await recordEvent(trx, {
+      action: "subscription.rejected",
+      cooperativeId: context.cooperativeId,
+      actorUserId: context.userId,
+      subject,
+      details: { reason },
+      ipAddress: actor.ipAddress ?? null,
+    });
+    await notify(trx, actor.publicUrl, {
+      cooperativeId: context.cooperativeId,
+      kind: "adhesions",
+      recipients,
+      title: `Demande d'adhésion à « ${subscription.offer.title} » refusée`,
+      body: `Motif : ${reason}`,
+      path: pathOf(subscription.id),
+    });
+    return { ok: true, id: subscription.id, startsOn: null };
+  }
+  const startsOn = approvalDate(subscription, actor.now ?? new Date());
+  if (!(await approveSubscription(trx, ref(subscription), { userId: context.userId, startsOn }))) {
+    return NOT_PENDING(subscription);
+  }
+  await recordEvent(trx, {
+    action: "subscription.approved",
+    cooperativeId: context.cooperativeId,
+    actorUserId: context.userId,
+    subject,
+    details: { startsOn },
+    ipAddress: actor.ipAddress ?? null,
+  });
+  await notify(trx, actor.publicUrl, {
+    cooperativeId: context.cooperativeId,
+    kind: "adhesions",
+    recipients,
+    title: `Demande d'adhésion à « ${subscription.offer.title} » acceptée`,
+    body: `L'adhésion de ${subscription.organisationName} prend effet le ${formatCalendarDate(startsOn)}.`,
+    path: pathOf(subscription.id),
+  });
+  return { ok: true, id: subscription.id, startsOn };
+}
+
+/** A subscription of the actor's own organisation, for the referent's steps. */
+async function ownSubscription(trx: Trx, actor: Actor, id: string): Promise<SubscriptionDetail | null> {
+  const subscription = await findSubscription(trx, id, actor.context.cooperativeId);
+  return subscription && subscription.organisationId === actor.context.organisationId ? subscription : null;
+}
+
+async function tellOperator(trx: Trx, actor: Actor, subscription: SubscriptionDetail, title: string, body: string) {
+  await notify(trx, actor.publicUrl, {
+    cooperativeId: actor.context.cooperativeId,
+    kind: "adhesions",
+    recipients: await operatorAdminIds(trx, actor.context.cooperativeId),
+    title,
+    body,
+    path: pathOf(subscription.id),
+  });
+}
+
+export async function withdrawAdhesion(trx: Trx, actor: Actor, input: { id: string }): Promise<StepOutcome> {
+  const subscription = await ownSubscription(trx, actor, input.id);
+  if (!subscription) return NOT_FOUND;
+  if (subscription.status !== "requested") return NOT_PENDING(subscription);
+  if (!(await withdrawSubscription(trx, ref(subscription), actor.context.userId))) return NOT_PENDING(subscription);
+  await tellOperator(
+    trx,
+    actor,
+    subscription,
+    `Demande d'adhésion à « ${subscription.offer.title} » retirée par ${subscription.organisationName}`,
+    "L'organisation a retiré sa demande : elle n'attend plus de décision.",
+  );
+  return { ok: true, id: subscription.id };
+}
+
+/** Whether a running subscription can still be changed or given notice, or why not. */
+function runningRefusal(subscription: SubscriptionDetail, today: string): string | null {
+  if (subscription.status !== "active") return "Seule une adhésion active peut être modifiée ou résiliée.";
+  if (subscription.endsOn !== null && subscription.endsOn < today) return "Cette adhésion est terminée.";
+  if (subscription.successor) {
+    return `Une modification prend effet le ${formatCalendarDate(subscription.successor.startsOn ?? today)} : faites vos démarches sur l'adhésion qui la porte.`;
+  }
+  return null;
+}
+
+function describeChoices(
+  subscription: SubscriptionDetail,
+  optionKeys: string[],
+  units: Record<string, number>,
+): string {
+  const unitText = Object.entries(units).map(([key, value]) => `${key} : ${formatUnits(value)}`);
+  return [`options : ${describeOptions(optionKeys, subscription.offer.options)}`, ...unitText].join(" ; ");
+}
+
+/** How a change would apply today (shown before confirming). */
+export function changePlanFor(subscription: SubscriptionDetail, now: Date) {
+  return planChange(subscription.offer.takesEffect, subscription.startsOn ?? parisDate(now), parisDate(now));
+}
+
+export async function changeAdhesion(
+  trx: Trx,
+  actor: Actor,
+  input: { id: string; draft: Pick<RequestDraft, "optionKeys" | "units"> },
+): Promise<StepOutcome<{ id: string; successorId: string | null }>> {
+  const today = parisDate(actor.now ?? new Date());
+  const subscription = await ownSubscription(trx, actor, input.id);
+  if (!subscription) return NOT_FOUND;
+  const refusal = runningRefusal(subscription, today);
+  if (refusal) return refused(refusal);
+  const plan = changePlanFor(subscription, actor.now ?? new Date());
+  const year = plan.kind === "successor" ? yearOf(plan.startsOn) : yearOf(subscription.startsOn ?? today);
+  const pricing =
+    (await findPricingInYear(trx, subscription.offer.id, Math.max(year, yearOf(today)))) ??
+    (await findPricingInYear(trx, subscription.offer.id, yearOf(today)));
+  const validation = validateChange(subscription.offer, input.draft, pricing);
+  if (!validation.ok) return { ok: false, status: 400, errors: validation.errors };
+  const { optionKeys, declaredUnits } = validation.value;
+  const sameOptions = [...optionKeys].sort().join() === [...subscription.optionKeys].sort().join();
+  const sameUnits =
+    JSON.stringify(Object.entries(declaredUnits).sort()) ===
+    JSON.stringify(Object.entries(subscription.declaredUnits).sort());
+  if (sameOptions && sameUnits) return refused("Rien n'a changé : l'adhésion reste telle quelle.");
+  const summary = describeChoices(subscription, optionKeys, declaredUnits);
+  const changeInput = { userId: actor.context.userId, optionKeys, declaredUnits, summary };
+  if (plan.kind === "in_place") {
+    if (!(await changeSubscriptionInPlace(trx, ref(subscription), changeInput))) return NOT_FOUND;
+    await tellOperator(
+      trx,
+      actor,
+      subscription,
+      `Adhésion de ${subscription.organisationName} à « ${subscription.offer.title} » modifiée`,
+      `Nouvelles valeurs, effectives sur l'adhésion en cours : ${summary}.`,
+    );
+    return { ok: true, id: subscription.id, successorId: null };
+  }
+  if (subscription.endsOn !== null && subscription.endsOn < plan.startsOn) {
+    return refused(
+      `L'adhésion se termine le ${formatCalendarDate(subscription.endsOn)} : une modification au ${formatCalendarDate(plan.startsOn)} ne s'appliquerait jamais.`,
+    );
+  }
+  const successorId = await scheduleSubscriptionChange(
+    trx,
+    { ...ref(subscription), endsOn: subscription.endsOn, noticeGivenAt: subscription.noticeGivenAt },
+    { ...changeInput, startsOn: plan.startsOn, currentEndsOn: plan.currentEndsOn },
+  );
+  if (!successorId) return NOT_FOUND;
+  await tellOperator(
+    trx,
+    actor,
+    subscription,
+    `Adhésion de ${subscription.organisationName} à « ${subscription.offer.title} » modifiée au ${formatCalendarDate(plan.startsOn)}`,
+    `Nouvelles valeurs à compter du ${formatCalendarDate(plan.startsOn)} : ${summary}.`,
+  );
+  return { ok: true, id: subscription.id, successorId };
+}
+
+/** The end date notice given today would set (shown before confirming). */
+export function noticeDateFor(subscription: SubscriptionDetail, now: Date): string {
+  return noticeEndDate(
+    subscription.offer.takesEffect,
+    subscription.offer.noticeMonths,
+    parisDate(now),
+    subscription.startsOn,
+  );
+}
+
+export async function giveAdhesionNotice(
+  trx: Trx,
+  actor: Actor,
+  input: { id: string },
+): Promise<StepOutcome<{ id: string; endsOn: string }>> {
+  const today = parisDate(actor.now ?? new Date());
+  const subscription = await ownSubscription(trx, actor, input.id);
+  if (!subscription) return NOT_FOUND;
+  const refusal = runningRefusal(subscription, today);
+  if (refusal) return refused(refusal);
+  if (subscription.noticeGivenAt) return refused("Le préavis a déjà été donné pour cette adhésion.");
+  const endsOn = noticeDateFor(subscription, actor.now ?? new Date());
+  if (!(await giveNotice(trx, ref(subscription), { userId: actor.context.userId, endsOn }))) {
+    return refused("Le préavis a déjà été donné pour cette adhésion.");
+  }
+  await recordEvent(trx, {
+    action: "subscription.notice_given",
+    cooperativeId: actor.context.cooperativeId,
+    actorUserId: actor.context.userId,
+    subject: `${subscription.organisationName} — ${subscription.offer.title}`,
+    details: { endsOn },
+    ipAddress: actor.ipAddress ?? null,
+  });
+  await tellOperator(
+    trx,
+    actor,
+    subscription,
+    `Préavis de ${subscription.organisationName} pour « ${subscription.offer.title} »`,
+    `L'adhésion se terminera le ${formatCalendarDate(endsOn)}.`,
+  );
+  return { ok: true, id: subscription.id, endsOn };
+}
+
+export async function acceptAdhesionRulebook(
+  trx: Trx,
+  actor: Actor,
+  input: { id: string; rulebookVersionId: string },
+): Promise<StepOutcome> {
+  const subscription = await ownSubscription(trx, actor, input.id);
+  if (!subscription) return NOT_FOUND;
+  const current = subscription.offer.currentRulebook;
+  if (subscription.status !== "active" || !current) return refused("Aucun règlement à accepter pour cette adhésion.");
+  if (input.rulebookVersionId !== current.id) {
+    return {
+      ok: false,
+      status: 400,
+      errors: { rulebook: `Cochez la case pour accepter la version ${current.version} du règlement.` },
+    };
+  }
+  if ((subscription.rulebookVersion ?? 0) >= current.version) {
+    return refused(`La version ${current.version} du règlement est déjà acceptée.`);
+  }
+  if (
+    !(await acceptRulebook(trx, ref(subscription), {
+      userId: actor.context.userId,
+      rulebookVersionId: current.id,
+      version: current.version,
+    }))
+  ) {
+    return NOT_FOUND;
+  }
+  return { ok: true, id: subscription.id };
+}
