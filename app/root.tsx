@@ -110,6 +110,11 @@ function UserMenu() {
       <li>
         <NavLink to="/accueil">Accueil</NavLink>
       </li>
+      {user.activeMembershipId ? (
+        <li>
+          <NavLink to="/catalogue">Catalogue</NavLink>
+        </li>
+      ) : null}
       {user.memberships.length > 1 ? (
         <li>
           <Form method="post" action="/espace" className="membership-switcher">

@@ -21,6 +21,8 @@ interface Target {
   membershipId: string;
   /** An organisation: the user's own, another of the same cooperative, or the other cooperative's. */
   organisationId: string;
+  /** An offer of the user's cooperative, or of the other one. */
+  offerId: string;
 }
 
 interface Row {
@@ -200,6 +202,83 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ path: "/invitation", form: { jeton: "inconnu", displayName: "Personne" } }),
     expected: all("400"),
   },
+  // The catalogue: everyone of the cooperative reads it (members see published offers only).
+  "GET /catalogue": { request: () => ({ path: "/catalogue" }), expected: signedIn("200") },
+  "GET /catalogue/export.csv": { request: () => ({ path: "/catalogue/export.csv" }), expected: signedIn("200") },
+  // Writing it: operator admins only; an invalid form is refused with its errors, nothing written.
+  "GET /catalogue/nouvelle": {
+    request: () => ({ path: "/catalogue/nouvelle" }),
+    expected: { ...signedIn("403"), operator_admin: "200" },
+  },
+  "POST /catalogue/nouvelle": {
+    request: () => ({ path: "/catalogue/nouvelle", form: { title: "", kind: "inconnu" } }),
+    expected: { ...signedIn("403"), operator_admin: "400" },
+  },
+  "GET /catalogue/categories": {
+    request: () => ({ path: "/catalogue/categories" }),
+    expected: { ...signedIn("403"), operator_admin: "200" },
+  },
+  "POST /catalogue/categories": {
+    request: () => ({ path: "/catalogue/categories", form: { intent: "add", name: " " } }),
+    expected: { ...signedIn("403"), operator_admin: "400" },
+  },
+  // An offer of another cooperative is not found.
+  "GET /catalogue/:id": {
+    request: (target) => ({ path: `/catalogue/${target.offerId}` }),
+    expected: { own: signedIn("200"), sameCooperative: signedIn("200"), otherCooperative: signedIn("404") },
+  },
+  "GET /catalogue/:id/modifier": {
+    request: (target) => ({ path: `/catalogue/${target.offerId}/modifier` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404" },
+    },
+  },
+  "POST /catalogue/:id/modifier": {
+    request: (target) => ({ path: `/catalogue/${target.offerId}/modifier`, form: { intent: "save", title: "" } }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404" },
+    },
+  },
+  "GET /catalogue/:id/tarifs": {
+    request: (target) => ({ path: `/catalogue/${target.offerId}/tarifs` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404" },
+    },
+  },
+  "POST /catalogue/:id/tarifs": {
+    request: (target) => ({
+      path: `/catalogue/${target.offerId}/tarifs`,
+      form: { yearFrom: "2030", yearTo: "2030", definition: "pas du JSON" },
+    }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404" },
+    },
+  },
+  // An offer's subscribers: operator admins only (subscriptions are private to each organisation).
+  "GET /catalogue/:id/adherents": {
+    request: (target) => ({ path: `/catalogue/${target.offerId}/adherents` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404" },
+    },
+  },
+  "GET /catalogue/:id/adherents.csv": {
+    request: (target) => ({ path: `/catalogue/${target.offerId}/adherents.csv` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404" },
+    },
+  },
   "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
 };
 
@@ -302,11 +381,13 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
     const other = role === "operator_admin" ? users.referent : users.operator_admin;
     const ownOrganisation = role === "operator_admin" ? a.operatorId : a.communeId;
     const otherOrganisation = role === "operator_admin" ? a.communeId : a.operatorId;
-    if (relation === "own") return { siren: sirenA, membershipId: own.membershipId, organisationId: ownOrganisation };
-    if (relation === "sameCooperative") {
-      return { siren: sirenA, membershipId: other.membershipId, organisationId: otherOrganisation };
+    if (relation === "own") {
+      return { siren: sirenA, membershipId: own.membershipId, organisationId: ownOrganisation, offerId: a.offerId };
     }
-    return { siren: sirenB, membershipId: membershipB, organisationId: b.communeId };
+    if (relation === "sameCooperative") {
+      return { siren: sirenA, membershipId: other.membershipId, organisationId: otherOrganisation, offerId: a.offerId };
+    }
+    return { siren: sirenB, membershipId: membershipB, organisationId: b.communeId, offerId: b.offerId };
   }
 
   it("has a row for every route with a loader or an action, and no other", async () => {
