@@ -92,7 +92,7 @@ export const offerForm = z
     contactName: z.preprocess(blankToUndefined, z.string().trim().max(200, "200 caractères au plus.").optional()),
     contactEmail: z.preprocess(
       blankToUndefined,
-      z.email("Saisissez une adresse électronique valide.").trim().toLowerCase().optional(),
+      z.string().trim().toLowerCase().pipe(z.email("Saisissez une adresse électronique valide.")).optional(),
     ),
     eligibleKinds: z
       .array(z.enum(ORGANISATION_KINDS, { error: "Type d'organisation inconnu." }))
