@@ -1,0 +1,672 @@
+import type { Transaction } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jsonb } from "../db/jsonb.ts";
+import type { RequestContext } from "../db/request-context.ts";
+import type { DB } from "../db/schema.ts";
+import { createTestDatabase, type TestDatabase, testEngine } from "../test/database.ts";
+import { seedTenant, sirenFrom, type Tenant } from "../test/tenants.ts";
+import {
+  type Actor,
+  acceptAdhesionRulebook,
+  changeAdhesion,
+  decideAdhesion,
+  giveAdhesionNotice,
+  requestAdhesion,
+  withdrawAdhesion,
+} from "./adhesions.server.ts";
+import { requestScopeFactory } from "./context.server.ts";
+import type { RequestDraft } from "./domain/subscription-rules.ts";
+import { findDocument, findSubscription, listOrganisationSubscriptions } from "./queries/subscriptions.server.ts";
+
+const PUBLIC_URL = "http://portail.test";
+
+describe(`the adhésion workflow (${testEngine})`, () => {
+  let database: TestDatabase;
+  let a: Tenant;
+  let b: Tenant;
+  let viewer: RequestContext;
+  let otherReferent: RequestContext;
+  const offers = {} as Record<"january" | "now" | "network" | "ccasOnly" | "draft" | "archived", string>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    a = await seedTenant(database.owner, "A", "213400");
+    b = await seedTenant(database.owner, "B", "215700");
+    const owner = database.owner;
+    // Mail at once for everyone: the outbox shows each notification.
+    await owner.deleteFrom("notification_preferences").execute();
+    const offer = async (title: string, terms: Record<string, unknown>, pricing?: unknown) => {
+      const row = await owner
+        .insertInto("offers")
+        .values({ cooperative_id: a.cooperativeId, title, kind: "platform", status: "published", ...terms })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      if (pricing) {
+        await owner
+          .insertInto("pricings")
+          .values({
+            cooperative_id: a.cooperativeId,
+            offer_id: row.id,
+            year_from: 2026,
+            year_to: 2029,
+            definition: jsonb(pricing),
+          })
+          .execute();
+      }
+      return row.id;
+    };
+    const shares = {
+      kind: "shares",
+      base: {
+        parts: [{ kind: "perUnitRate", unit: "agents", unitLabel: "Agents suivis", rateMillicents: 10_000_000 }],
+      },
+      options: [{ key: "sig", label: "SIG", parts: [{ kind: "flat", amountCents: 50_000 }] }],
+    };
+    offers.january = await offer(
+      "E-administration",
+      { takes_effect: "next_january", options: jsonb([{ key: "sig", label: "SIG" }]), notice_months: 3 },
+      shares,
+    );
+    offers.now = await offer(
+      "Groupement d'achats",
+      {
+        takes_effect: "on_approval",
+        requires_council_decision: false,
+        options: jsonb([{ key: "sig", label: "SIG" }]),
+        notice_months: 2,
+      },
+      shares,
+    );
+    offers.network = await offer("Réseau des DGS", { requires_approval: false, requires_council_decision: false });
+    offers.ccasOnly = await offer("Action sociale", { eligible_kinds: jsonb(["ccas"]) });
+    offers.draft = await offer("Brouillon", {});
+    await owner.updateTable("offers").set({ status: "draft" }).where("id", "=", offers.draft).execute();
+    offers.archived = await offer("Ancienne offre", {});
+    await owner.updateTable("offers").set({ status: "archived" }).where("id", "=", offers.archived).execute();
+    await owner
+      .insertInto("rulebook_versions")
+      .values({ cooperative_id: a.cooperativeId, offer_id: offers.january, version: 1, body: "Règlement v1" })
+      .execute();
+
+    const commune2 = await owner
+      .insertInto("organisations")
+      .values({
+        cooperative_id: a.cooperativeId,
+        kind: "commune",
+        siren: sirenFrom("21340022"),
+        insee_code: "34002",
+        name: "Autre commune",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const people = await owner
+      .insertInto("users")
+      .values([
+        { email: "viewer@213400.test", display_name: "Élu de A" },
+        { email: "referent2@213400.test", display_name: "Référent de l'autre commune" },
+      ])
+      .returning("id")
+      .execute();
+    const [viewerUser, referent2] = people as [{ id: string }, { id: string }];
+    await owner
+      .insertInto("memberships")
+      .values([
+        { user_id: viewerUser.id, organisation_id: a.communeId, cooperative_id: a.cooperativeId, role: "viewer" },
+        { user_id: referent2.id, organisation_id: commune2.id, cooperative_id: a.cooperativeId, role: "referent" },
+      ])
+      .execute();
+    viewer = { userId: viewerUser.id, cooperativeId: a.cooperativeId, organisationId: a.communeId, role: "viewer" };
+    otherReferent = {
+      userId: referent2.id,
+      cooperativeId: a.cooperativeId,
+      organisationId: commune2.id,
+      role: "referent",
+    };
+  });
+  afterAll(() => database.close());
+
+  const actor = (context: RequestContext, now: string): Actor => ({
+    context: context as Actor["context"],
+    publicUrl: PUBLIC_URL,
+    now: new Date(now),
+  });
+  const run = <T>(context: RequestContext, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> =>
+    requestScopeFactory(database.app)(context).transaction(work);
+
+  const draft = (overrides: Partial<RequestDraft> = {}): RequestDraft => ({
+    optionKeys: [],
+    units: { agents: "37" },
+    councilNumber: "",
+    councilDate: "",
+    rulebookVersionId: null,
+    ...overrides,
+  });
+
+  async function rulebookOf(offerId: string): Promise<string> {
+    return (
+      await database.owner
+        .selectFrom("rulebook_versions")
+        .select("id")
+        .where("offer_id", "=", offerId)
+        .orderBy("version", "desc")
+        .executeTakeFirstOrThrow()
+    ).id;
+  }
+
+  async function emailOf(userId: string): Promise<string> {
+    return (await database.owner.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirstOrThrow())
+      .email;
+  }
+
+  /** Notifications of adhésions written since the last call: recipient, subject, and whether the link is there. */
+  let seen = 0;
+  async function newMail(subscriptionId: string) {
+    const rows = await database.owner
+      .selectFrom("outbox_emails")
+      .select(["to_address", "subject", "text_body"])
+      .where("kind", "=", "notification_adhesions")
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
+    const fresh = rows.slice(seen);
+    seen = rows.length;
+    for (const row of fresh) expect(row.text_body).toContain(`${PUBLIC_URL}/adhesions/${subscriptionId}`);
+    return fresh.map((row) => ({ to: row.to_address, subject: row.subject }));
+  }
+
+  async function counts() {
+    const count = async (
+      table: "subscriptions" | "documents" | "subscription_events" | "outbox_emails" | "audit_events",
+    ) =>
+      Number(
+        (
+          await database.owner
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<string>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    return {
+      subscriptions: await count("subscriptions"),
+      documents: await count("documents"),
+      events: await count("subscription_events"),
+      outbox: await count("outbox_emails"),
+      audit: await count("audit_events"),
+    };
+  }
+
+  async function eventsOf(id: string) {
+    return (
+      await database.owner
+        .selectFrom("subscription_events")
+        .select(["action", "actor_user_id"])
+        .where("subscription_id", "=", id)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute()
+    ).map((event) => event.action);
+  }
+
+  it("requests, approves from 1 January next year, changes from the next 1 January, gives notice, ends", async () => {
+    await newMail("none");
+    const pdf = new TextEncoder().encode("%PDF-1.7 délibération");
+    const requested = await run<Awaited<ReturnType<typeof requestAdhesion>>>(a.referentContext, (trx) =>
+      requestAdhesion(trx, actor(a.referentContext, "2026-11-27T10:00:00Z"), {
+        offerId: offers.january,
+        draft: draft({
+          optionKeys: ["sig"],
+          units: { agents: "1 439,50" },
+          councilNumber: "2026-45",
+          councilDate: "2026-10-12",
+          rulebookVersionId: null,
+        }),
+        document: null,
+      }).then(async (first) => first),
+    );
+    // The rulebook was not accepted: refused, nothing written.
+    expect(requested).toMatchObject({
+      ok: false,
+      status: 400,
+      errors: { rulebook: expect.stringContaining("version 1") },
+    });
+
+    const rulebook = await rulebookOf(offers.january);
+    const outcome = await run<Awaited<ReturnType<typeof requestAdhesion>>>(a.referentContext, (trx) =>
+      requestAdhesion(trx, actor(a.referentContext, "2026-11-27T10:00:00Z"), {
+        offerId: offers.january,
+        draft: draft({
+          optionKeys: ["sig"],
+          units: { agents: "1 439,50" },
+          councilNumber: "2026-45",
+          councilDate: "2026-10-12",
+          rulebookVersionId: rulebook,
+        }),
+        document: { name: "délibération.pdf", type: "application/pdf", bytes: pdf },
+      }),
+    );
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome));
+    const id = outcome.id;
+    const stored = await database.owner
+      .selectFrom("subscriptions")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({
+      status: "requested",
+      starts_on: null,
+      option_keys: ["sig"],
+      declared_units: { agents: 143950 },
+      council_decision_number: "2026-45",
+      council_decision_date: "2026-10-12",
+      rulebook_version_id: rulebook,
+    });
+    expect(stored.council_document_id).not.toBeNull();
+    expect(await newMail(id)).toEqual([
+      { to: await emailOf(a.adminUserId), subject: expect.stringContaining("Demande d'adhésion") },
+    ]);
+
+    // A second request for the same offer is refused while the first is pending.
+    const second = await run<Awaited<ReturnType<typeof requestAdhesion>>>(a.referentContext, (trx) =>
+      requestAdhesion(trx, actor(a.referentContext, "2026-11-28T10:00:00Z"), {
+        offerId: offers.january,
+        draft: draft({ councilNumber: "1", councilDate: "2026-10-12", rulebookVersionId: rulebook }),
+        document: null,
+      }),
+    );
+    expect(second).toMatchObject({ ok: false, message: expect.stringContaining("déjà une demande") });
+
+    const approved = await run<Awaited<ReturnType<typeof decideAdhesion>>>(a.context, (trx) =>
+      decideAdhesion(trx, actor(a.context, "2026-11-30T09:00:00Z"), { id, decision: "approve" }),
+    );
+    expect(approved).toEqual({ ok: true, id, startsOn: "2027-01-01" });
+    expect(await newMail(id)).toEqual([
+      { to: await emailOf(a.referentUserId), subject: "Demande d'adhésion à « E-administration » acceptée" },
+    ]);
+    const audit = await database.owner
+      .selectFrom("audit_events")
+      .select(["action", "subject", "actor_user_id"])
+      .where("action", "=", "subscription.approved")
+      .execute();
+    expect(audit).toEqual([
+      {
+        action: "subscription.approved",
+        subject: "MARKER-A-213400 commune — E-administration",
+        actor_user_id: a.adminUserId,
+      },
+    ]);
+
+    // A change during 2027 applies from 1 January 2028 through a successor.
+    const changed = await run<Awaited<ReturnType<typeof changeAdhesion>>>(a.referentContext, (trx) =>
+      changeAdhesion(trx, actor(a.referentContext, "2027-03-10T10:00:00Z"), {
+        id,
+        draft: { optionKeys: [], units: { agents: "40" } },
+      }),
+    );
+    if (!changed.ok || !changed.successorId) throw new Error(JSON.stringify(changed));
+    const successorId = changed.successorId;
+    const [current, successor] = await Promise.all(
+      [id, successorId].map((subscriptionId) =>
+        database.owner
+          .selectFrom("subscriptions")
+          .selectAll()
+          .where("id", "=", subscriptionId)
+          .executeTakeFirstOrThrow(),
+      ),
+    );
+    expect(current).toMatchObject({
+      status: "active",
+      starts_on: "2027-01-01",
+      ends_on: "2027-12-31",
+      option_keys: ["sig"],
+    });
+    expect(successor).toMatchObject({
+      status: "active",
+      starts_on: "2028-01-01",
+      ends_on: null,
+      replaces_id: id,
+      option_keys: [],
+      declared_units: { agents: 4000 },
+      rulebook_version_id: rulebook,
+      council_document_id: current?.council_document_id,
+    });
+    expect(await newMail(id)).toEqual([
+      { to: await emailOf(a.adminUserId), subject: expect.stringContaining("modifiée au 1 janvier 2028") },
+    ]);
+
+    // Notice is given on the subscription that carries the change, not on the one it replaces.
+    const onReplaced = await run<Awaited<ReturnType<typeof giveAdhesionNotice>>>(a.referentContext, (trx) =>
+      giveAdhesionNotice(trx, actor(a.referentContext, "2027-04-01T10:00:00Z"), { id }),
+    );
+    expect(onReplaced).toMatchObject({ ok: false, message: expect.stringContaining("Une modification prend effet") });
+    const notice = await run<Awaited<ReturnType<typeof giveAdhesionNotice>>>(a.referentContext, (trx) =>
+      giveAdhesionNotice(trx, actor(a.referentContext, "2028-02-01T10:00:00Z"), { id: successorId }),
+    );
+    expect(notice).toEqual({ ok: true, id: successorId, endsOn: "2028-12-31" });
+    expect(await newMail(successorId)).toEqual([
+      { to: await emailOf(a.adminUserId), subject: expect.stringContaining("Préavis") },
+    ]);
+
+    expect(await eventsOf(id)).toEqual(["requested", "approved", "change_scheduled"]);
+    expect(await eventsOf(successorId)).toEqual(["replaced", "notice_given"]);
+
+    // The end: in 2029 nothing is active any more, and the organisation may ask again.
+    const rows = await run<Awaited<ReturnType<typeof listOrganisationSubscriptions>>>(a.referentContext, (trx) =>
+      listOrganisationSubscriptions(trx, a.cooperativeId, a.communeId),
+    );
+    const chain = rows.filter((row) => row.offerId === offers.january);
+    expect(chain.map((row) => [row.startsOn, row.endsOn, row.successorStartsOn])).toEqual([
+      ["2027-01-01", "2027-12-31", "2028-01-01"],
+      ["2028-01-01", "2028-12-31", null],
+    ]);
+    const again = await run<Awaited<ReturnType<typeof requestAdhesion>>>(a.referentContext, (trx) =>
+      requestAdhesion(trx, actor(a.referentContext, "2029-01-05T10:00:00Z"), {
+        offerId: offers.january,
+        draft: draft({ councilNumber: "2028-99", councilDate: "2028-12-15", rulebookVersionId: rulebook }),
+        document: null,
+      }),
+    );
+    if (!again.ok) throw new Error(JSON.stringify(again));
+    expect(await newMail(again.id)).toEqual([{ to: await emailOf(a.adminUserId), subject: expect.any(String) }]);
+  });
+
+  it("rejects with a reason, then approves at once, changes in place, gives notice to the end of the month", async () => {
+    const request = () =>
+      run<Awaited<ReturnType<typeof requestAdhesion>>>(a.referentContext, (trx) =>
+        requestAdhesion(trx, actor(a.referentContext, "2026-05-04T10:00:00Z"), {
+          offerId: offers.now,
+          draft: draft(),
+          document: null,
+        }),
+      );
+    const first = await request();
+    if (!first.ok) throw new Error(JSON.stringify(first));
+    await newMail(first.id);
+
+    const before = await counts();
+    const noReason = await run<Awaited<ReturnType<typeof decideAdhesion>>>(a.context, (trx) =>
+      decideAdhesion(trx, actor(a.context, "2026-05-05T10:00:00Z"), { id: first.id, decision: "reject", reason: "  " }),
+    );
+    expect(noReason).toMatchObject({ ok: false, status: 400, errors: { reason: expect.stringContaining("motif") } });
+    expect(await counts()).toEqual(before);
+
+    const rejected = await run<Awaited<ReturnType<typeof decideAdhesion>>>(a.context, (trx) =>
+      decideAdhesion(trx, actor(a.context, "2026-05-05T10:00:00Z"), {
+        id: first.id,
+        decision: "reject",
+        reason: "Délibération manquante",
+      }),
+    );
+    expect(rejected.ok).toBe(true);
+    expect(await newMail(first.id)).toEqual([
+      { to: await emailOf(a.referentUserId), subject: "Demande d'adhésion à « Groupement d'achats » refusée" },
+    ]);
+    const row = await database.owner
+      .selectFrom("subscriptions")
+      .selectAll()
+      .where("id", "=", first.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      status: "rejected",
+      rejection_reason: "Délibération manquante",
+      decided_by: a.adminUserId,
+    });
+
+    const second = await request();
+    if (!second.ok) throw new Error(JSON.stringify(second));
+    await newMail(second.id);
+    const approved = await run<Awaited<ReturnType<typeof decideAdhesion>>>(a.context, (trx) =>
+      decideAdhesion(trx, actor(a.context, "2026-05-06T10:00:00Z"), { id: second.id, decision: "approve" }),
+    );
+    expect(approved).toEqual({ ok: true, id: second.id, startsOn: "2026-05-06" });
+    await newMail(second.id);
+
+    const changed = await run<Awaited<ReturnType<typeof changeAdhesion>>>(a.referentContext, (trx) =>
+      changeAdhesion(trx, actor(a.referentContext, "2026-06-01T10:00:00Z"), {
+        id: second.id,
+        draft: { optionKeys: ["sig"], units: { agents: "12,5" } },
+      }),
+    );
+    expect(changed).toEqual({ ok: true, id: second.id, successorId: null });
+    expect(
+      await database.owner
+        .selectFrom("subscriptions")
+        .select(["option_keys", "declared_units", "ends_on"])
+        .where("id", "=", second.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
+      option_keys: ["sig"],
+      declared_units: { agents: 1250 },
+      ends_on: null,
+    });
+    expect(await newMail(second.id)).toEqual([
+      { to: await emailOf(a.adminUserId), subject: expect.stringContaining("modifiée") },
+    ]);
+    const unchanged = await run<Awaited<ReturnType<typeof changeAdhesion>>>(a.referentContext, (trx) =>
+      changeAdhesion(trx, actor(a.referentContext, "2026-06-02T10:00:00Z"), {
+        id: second.id,
+        draft: { optionKeys: ["sig"], units: { agents: "12,50" } },
+      }),
+    );
+    expect(unchanged).toMatchObject({ ok: false, message: expect.stringContaining("Rien n'a changé") });
+
+    const notice = await run<Awaited<ReturnType<typeof giveAdhesionNotice>>>(a.referentContext, (trx) =>
+      giveAdhesionNotice(trx, actor(a.referentContext, "2026-06-15T10:00:00Z"), { id: second.id }),
+    );
+    expect(notice).toEqual({ ok: true, id: second.id, endsOn: "2026-08-31" });
+    await newMail(second.id);
+    const twice = await run<Awaited<ReturnType<typeof giveAdhesionNotice>>>(a.referentContext, (trx) =>
+      giveAdhesionNotice(trx, actor(a.referentContext, "2026-06-16T10:00:00Z"), { id: second.id }),
+    );
+    expect(twice).toMatchObject({ ok: false, message: expect.stringContaining("déjà été donné") });
+    expect(await eventsOf(second.id)).toEqual(["requested", "approved", "changed", "notice_given"]);
+  });
+
+  it("refuses to approve a withdrawn request, and tells the operator of the withdrawal", async () => {
+    const requested = await run<Awaited<ReturnType<typeof requestAdhesion>>>(otherReferent, (trx) =>
+      requestAdhesion(trx, actor(otherReferent, "2026-05-04T10:00:00Z"), {
+        offerId: offers.now,
+        draft: draft(),
+        document: null,
+      }),
+    );
+    if (!requested.ok) throw new Error(JSON.stringify(requested));
+    await newMail(requested.id);
+    const withdrawn = await run<Awaited<ReturnType<typeof withdrawAdhesion>>>(otherReferent, (trx) =>
+      withdrawAdhesion(trx, actor(otherReferent, "2026-05-05T10:00:00Z"), { id: requested.id }),
+    );
+    expect(withdrawn).toEqual({ ok: true, id: requested.id });
+    expect(await newMail(requested.id)).toEqual([
+      { to: await emailOf(a.adminUserId), subject: expect.stringContaining("retirée") },
+    ]);
+
+    const before = await counts();
+    const approve = await run<Awaited<ReturnType<typeof decideAdhesion>>>(a.context, (trx) =>
+      decideAdhesion(trx, actor(a.context, "2026-05-06T10:00:00Z"), { id: requested.id, decision: "approve" }),
+    );
+    expect(approve).toEqual({
+      ok: false,
+      status: 400,
+      message: "Cette demande n'est plus en attente (retirée par l'organisation) : rien n'a été fait.",
+    });
+    expect(await counts()).toEqual(before);
+    expect(
+      (
+        await database.owner
+          .selectFrom("subscriptions")
+          .select("status")
+          .where("id", "=", requested.id)
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe("withdrawn");
+  });
+
+  it("activates at once an offer that needs no approval, and accepts a newer rulebook version", async () => {
+    const joined = await run<Awaited<ReturnType<typeof requestAdhesion>>>(a.referentContext, (trx) =>
+      requestAdhesion(trx, actor(a.referentContext, "2026-05-04T10:00:00Z"), {
+        offerId: offers.network,
+        draft: draft(),
+        document: null,
+      }),
+    );
+    expect(joined).toMatchObject({ ok: true, active: true });
+    if (!joined.ok) return;
+    expect(await newMail(joined.id)).toEqual([
+      { to: await emailOf(a.adminUserId), subject: expect.stringContaining("Nouvelle adhésion") },
+    ]);
+    expect(
+      await database.owner
+        .selectFrom("subscriptions")
+        .select(["status", "starts_on"])
+        .where("id", "=", joined.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ status: "active", starts_on: "2026-05-04" });
+
+    // The fixture's subscription accepted version 1 of its offer's rulebook; version 2 is published.
+    const fixture = await database.owner
+      .selectFrom("subscriptions")
+      .select("id")
+      .where("offer_id", "=", a.offerId)
+      .executeTakeFirstOrThrow();
+    const v2 = await database.owner
+      .insertInto("rulebook_versions")
+      .values({ cooperative_id: a.cooperativeId, offer_id: a.offerId, version: 2, body: "Règlement v2" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const unticked = await run<Awaited<ReturnType<typeof acceptAdhesionRulebook>>>(a.referentContext, (trx) =>
+      acceptAdhesionRulebook(trx, actor(a.referentContext, "2026-05-05T10:00:00Z"), {
+        id: fixture.id,
+        rulebookVersionId: "",
+      }),
+    );
+    expect(unticked).toMatchObject({ ok: false, errors: { rulebook: expect.stringContaining("version 2") } });
+    const accepted = await run<Awaited<ReturnType<typeof acceptAdhesionRulebook>>>(a.referentContext, (trx) =>
+      acceptAdhesionRulebook(trx, actor(a.referentContext, "2026-05-05T10:00:00Z"), {
+        id: fixture.id,
+        rulebookVersionId: v2.id,
+      }),
+    );
+    expect(accepted).toEqual({ ok: true, id: fixture.id });
+    const again = await run<Awaited<ReturnType<typeof acceptAdhesionRulebook>>>(a.referentContext, (trx) =>
+      acceptAdhesionRulebook(trx, actor(a.referentContext, "2026-05-06T10:00:00Z"), {
+        id: fixture.id,
+        rulebookVersionId: v2.id,
+      }),
+    );
+    expect(again).toMatchObject({ ok: false, message: expect.stringContaining("déjà acceptée") });
+    expect(await eventsOf(fixture.id)).toEqual(["approved", "rulebook_accepted"]);
+  });
+
+  it("writes nothing on bad input, with a French message on the field or the form", async () => {
+    const rulebook = await rulebookOf(offers.january);
+    const cases: [
+      string,
+      string,
+      Partial<RequestDraft>,
+      { name: string; type: string; text: string } | null,
+      string,
+    ][] = [
+      ["council decision missing", offers.january, { rulebookVersionId: rulebook }, null, "councilNumber"],
+      ["negative units", offers.now, { units: { agents: "-4" } }, null, "unit.agents"],
+      ["units not a number", offers.now, { units: { agents: "beaucoup" } }, null, "unit.agents"],
+      ["option not offered", offers.now, { optionKeys: ["piscine"] }, null, "options"],
+      ["not a PDF", offers.network, {}, { name: "x.pdf", type: "text/html", text: "<script>" }, "councilDocument"],
+      [
+        "a fake PDF",
+        offers.network,
+        {},
+        { name: "x.pdf", type: "application/pdf", text: "MZ\u0090" },
+        "councilDocument",
+      ],
+      ["kind not eligible", offers.ccasOnly, {}, null, "message:réservée aux organisations de type ccas"],
+      ["already joined", offers.network, {}, null, "message:adhère déjà"],
+      ["draft", offers.draft, {}, null, "message:pas encore publiée"],
+      ["archived", offers.archived, {}, null, "message:archivée"],
+    ];
+    for (const [label, offerId, overrides, file, where] of cases) {
+      const before = await counts();
+      const outcome = await run<Awaited<ReturnType<typeof requestAdhesion>>>(otherReferent, (trx) =>
+        requestAdhesion(trx, actor(otherReferent, "2026-05-10T10:00:00Z"), {
+          offerId,
+          draft: draft(overrides),
+          document: file ? { name: file.name, type: file.type, bytes: new TextEncoder().encode(file.text) } : null,
+        }),
+      );
+      expect(outcome.ok, label).toBe(false);
+      if (outcome.ok) continue;
+      if (where.startsWith("message:")) expect(outcome.message, label).toContain(where.slice(8));
+      else expect(Object.keys(outcome.errors ?? {}), label).toContain(where);
+      expect(await counts(), label).toEqual(before);
+      if (label === "a fake PDF") {
+        // Then the other commune joins the network (for "already joined").
+        const joined = await run<Awaited<ReturnType<typeof requestAdhesion>>>(otherReferent, (trx) =>
+          requestAdhesion(trx, actor(otherReferent, "2026-05-10T10:00:00Z"), {
+            offerId: offers.network,
+            draft: draft(),
+            document: null,
+          }),
+        );
+        expect(joined.ok).toBe(true);
+      }
+    }
+  });
+
+  it("shows a referent only its organisation's subscriptions and documents; a viewer writes nothing; another cooperative sees nothing", async () => {
+    const ownRows = await run<Awaited<ReturnType<typeof listOrganisationSubscriptions>>>(a.referentContext, (trx) =>
+      listOrganisationSubscriptions(trx, a.cooperativeId, a.communeId),
+    );
+    expect(ownRows.length).toBeGreaterThan(0);
+    const othersOfCommune2 = await run<Awaited<ReturnType<typeof listOrganisationSubscriptions>>>(
+      a.referentContext,
+      (trx) => listOrganisationSubscriptions(trx, a.cooperativeId, otherReferent.organisationId as string),
+    );
+    expect(othersOfCommune2).toEqual([]);
+    const ofCommune2 = await database.owner
+      .selectFrom("subscriptions")
+      .select("id")
+      .where("organisation_id", "=", otherReferent.organisationId as string)
+      .executeTakeFirstOrThrow();
+    expect(await run(a.referentContext, (trx) => findSubscription(trx, ofCommune2.id, a.cooperativeId))).toBeNull();
+    expect(await run(a.context, (trx) => findSubscription(trx, ofCommune2.id, a.cooperativeId))).not.toBeNull();
+
+    const documentOfA = await database.owner
+      .selectFrom("documents")
+      .select("id")
+      .where("organisation_id", "=", a.communeId)
+      .executeTakeFirstOrThrow();
+    expect(await run(a.referentContext, (trx) => findDocument(trx, documentOfA.id, a.cooperativeId))).not.toBeNull();
+    expect(await run(viewer, (trx) => findDocument(trx, documentOfA.id, a.cooperativeId))).not.toBeNull();
+    expect(await run(a.context, (trx) => findDocument(trx, documentOfA.id, a.cooperativeId))).not.toBeNull();
+    expect(await run(otherReferent, (trx) => findDocument(trx, documentOfA.id, a.cooperativeId))).toBeNull();
+    expect(await run(b.context, (trx) => findDocument(trx, documentOfA.id, b.cooperativeId))).toBeNull();
+    expect(await run(b.context, (trx) => findDocument(trx, documentOfA.id, a.cooperativeId))).toBeNull();
+    expect(await run(b.context, (trx) => listOrganisationSubscriptions(trx, a.cooperativeId, a.communeId))).toEqual([]);
+
+    // A viewer's steps change nothing (the database refuses what the routes already forbid).
+    const before = await counts();
+    await expect(
+      run(viewer, (trx) =>
+        trx
+          .insertInto("subscriptions")
+          .values({
+            cooperative_id: a.cooperativeId,
+            organisation_id: a.communeId,
+            offer_id: offers.ccasOnly,
+            status: "requested",
+          })
+          .execute(),
+      ),
+    ).rejects.toThrow();
+    const mine = ownRows.find((row) => row.status === "active" && row.endsOn === null);
+    if (!mine) throw new Error("no running subscription");
+    const notice = await run<Awaited<ReturnType<typeof giveAdhesionNotice>>>(viewer, (trx) =>
+      giveAdhesionNotice(trx, actor(viewer, "2026-05-10T10:00:00Z"), { id: mine.id }),
+    ).catch((error: Error) => ({ ok: false as const, error: error.message }));
+    expect(notice.ok).toBe(false);
+    expect(await counts()).toEqual(before);
+    // Another cooperative's admin cannot decide on A's subscriptions: it does not find them.
+    const decided = await run<Awaited<ReturnType<typeof decideAdhesion>>>(b.context, (trx) =>
+      decideAdhesion(trx, actor(b.context, "2026-05-10T10:00:00Z"), { id: mine.id, decision: "approve" }),
+    );
+    expect(decided).toMatchObject({ ok: false, status: 404 });
+  });
+});
