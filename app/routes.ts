@@ -32,5 +32,10 @@ export default [
   route("catalogue/:id/tarifs", "routes/offer-pricings.tsx"),
   route("catalogue/:id/adherents", "routes/offer-subscribers.tsx"),
   route("catalogue/:id/adherents.csv", "routes/offer-subscribers-export.tsx"),
+  route("adhesions", "routes/adhesions.tsx"),
+  route("adhesions/export.csv", "routes/adhesions-export.tsx"),
+  route("adhesions/nouvelle", "routes/adhesion-new.tsx"),
+  route("adhesions/:id", "routes/adhesion.tsx"),
+  route("documents/:id", "routes/document.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;
