@@ -15,6 +15,7 @@ import type { Route } from "./+types/root";
 import "./app.css";
 import { authenticationContext, servicesContext } from "./context.server.ts";
 import { ROLE_LABELS } from "./domain/labels.ts";
+import { can } from "./domain/permissions.ts";
 import { requestScopeMiddleware } from "./middleware/request-scope.server.ts";
 import { securityMiddleware } from "./security.server.ts";
 
@@ -28,6 +29,7 @@ export function loader({ context }: Route.LoaderArgs) {
     user: authentication
       ? {
           displayName: authentication.user.displayName,
+          seesAdhesions: can(authentication.context.role, "subscriptions.read"),
           activeMembershipId: authentication.active?.id ?? null,
           memberships: authentication.memberships.map((membership) => ({
             id: membership.id,
@@ -113,6 +115,11 @@ function UserMenu() {
       {user.activeMembershipId ? (
         <li>
           <NavLink to="/catalogue">Catalogue</NavLink>
+        </li>
+      ) : null}
+      {user.seesAdhesions ? (
+        <li>
+          <NavLink to="/adhesions">Adhésions</NavLink>
         </li>
       ) : null}
       {user.memberships.length > 1 ? (
