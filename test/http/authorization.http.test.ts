@@ -44,6 +44,10 @@ let otherReferent = "00000000-0000-4000-8000-000000000000";
 // A dead letter of the other cooperative (set once the fixture exists).
 let deadLetterOfB = "00000000-0000-4000-8000-000000000000";
 
+// A subscription and a council decision PDF of each organisation of the fixture, by organisation (set once it exists).
+const subscriptionOf: Record<string, string> = {};
+const documentOf: Record<string, string> = {};
+
 // A new address per request: attempts on one account are throttled (5 per 15 minutes).
 let unknownAccounts = 0;
 const unknownEmail = () => `inconnu${++unknownAccounts}@nulle-part.test`;
@@ -279,6 +283,62 @@ const MATRIX: Record<string, Row> = {
       otherCooperative: { ...signedIn("403"), operator_admin: "404" },
     },
   },
+  // Adhésions: the organisation's people who read subscriptions (not agents) see their own; operator admins, all.
+  "GET /adhesions": {
+    request: () => ({ path: "/adhesions" }),
+    expected: { ...signedIn("200"), agent: "403" },
+  },
+  "GET /adhesions/export.csv": {
+    request: () => ({ path: "/adhesions/export.csv" }),
+    expected: { ...signedIn("403"), operator_admin: "200" },
+  },
+  // Requesting: referents (and operator admins for the operator); another cooperative's offer is not found.
+  "GET /adhesions/nouvelle": {
+    request: (target) => ({ path: `/adhesions/nouvelle?offre=${target.offerId}` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200", referent: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200", referent: "200" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404", referent: "404" },
+    },
+  },
+  "POST /adhesions/nouvelle": {
+    // The organisation already subscribes to the offer: refused, nothing written.
+    request: (target) => ({ path: `/adhesions/nouvelle?offre=${target.offerId}`, form: { councilNumber: "1" } }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400", referent: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400", referent: "400" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404", referent: "404" },
+    },
+  },
+  "GET /adhesions/:id": {
+    request: (target) => ({ path: `/adhesions/${subscriptionOf[target.organisationId] ?? target.organisationId}` }),
+    expected: {
+      own: { ...signedIn("200"), agent: "403" },
+      sameCooperative: { ...signedIn("404"), operator_admin: "200", agent: "403" },
+      otherCooperative: { ...signedIn("404"), agent: "403" },
+    },
+  },
+  "POST /adhesions/:id": {
+    // Withdrawing an active subscription: not a pending request (400) for its own referent; others do not find it.
+    request: (target) => ({
+      path: `/adhesions/${subscriptionOf[target.organisationId] ?? target.organisationId}`,
+      form: { intent: "withdraw" },
+    }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400", referent: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "404", referent: "404" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404", referent: "404" },
+    },
+  },
+  // Council decision PDFs: the organisation's people who read subscriptions, and the operator admins.
+  "GET /documents/:id": {
+    request: (target) => ({ path: `/documents/${documentOf[target.organisationId] ?? target.organisationId}` }),
+    expected: {
+      own: { ...signedIn("200"), agent: "403" },
+      sameCooperative: { ...signedIn("404"), operator_admin: "200", agent: "403" },
+      otherCooperative: { ...signedIn("404"), agent: "403" },
+    },
+  },
   "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
 };
 
@@ -362,6 +422,36 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
         .returning("id")
         .executeTakeFirstOrThrow()
     ).id;
+    // The operator of A subscribes too (with its PDF), so each relation has a subscription and a document to ask for.
+    const operatorDocument = await database.owner
+      .insertInto("documents")
+      .values({
+        cooperative_id: a.cooperativeId,
+        organisation_id: a.operatorId,
+        filename: "operateur.pdf",
+        content_type: "application/pdf",
+        size_bytes: 9,
+        content: new TextEncoder().encode("%PDF-1.4 "),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await database.owner
+      .insertInto("subscriptions")
+      .values({
+        cooperative_id: a.cooperativeId,
+        organisation_id: a.operatorId,
+        offer_id: a.offerId,
+        starts_on: "2026-01-01",
+        council_document_id: operatorDocument.id,
+      })
+      .execute();
+    for (const row of await database.owner
+      .selectFrom("subscriptions")
+      .select(["id", "organisation_id", "council_document_id"])
+      .execute()) {
+      subscriptionOf[row.organisation_id] = row.id;
+      if (row.council_document_id) documentOf[row.organisation_id] = row.council_document_id;
+    }
     await setPassword(requestScopeFactory(database.app)(ANONYMOUS), a.referentUserId, "une phrase de passe solide");
     portal = await servePortal(database);
   });
