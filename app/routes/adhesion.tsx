@@ -135,6 +135,7 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
 const stepForm = z.object({ intent: z.enum(STEPS, { error: "Action inconnue." }) });
 
 export async function action({ params, request, context }: Route.ActionArgs) {
+  requirePermission(context, request, "subscriptions.read");
   const form = await request.formData();
   const parsedStep = stepForm.safeParse({ intent: form.get("intent") });
   if (!parsedStep.success)
