@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Kysely, Transaction } from "kysely";
+import { pricingSchema } from "../../app/domain/allocation/pricing-schema.ts";
 import { jsonb } from "../jsonb.ts";
 import type { DB, OfferKind, OfferTakesEffect } from "../schema.ts";
 
@@ -138,7 +139,10 @@ async function ensureCategories(trx: Transaction<DB>, cooperativeId: string): Pr
  * Seeds the categories of every cooperative, and Montpellier's catalogue, as the owner. Idempotent: a second run
  * adds nothing. Returns the line to print.
  */
-export async function seedDemoCatalogue(owner: Kysely<DB>, { year }: { year: number }): Promise<string> {
+export async function seedDemoCatalogue(
+  owner: Kysely<DB>,
+  { year, populationYear }: { year: number; populationYear: number },
+): Promise<string> {
   return owner.transaction().execute(async (trx) => {
     for (const cooperative of await trx.selectFrom("cooperatives").select("id").execute()) {
       await ensureCategories(trx, cooperative.id);
@@ -231,6 +235,46 @@ export async function seedDemoCatalogue(owner: Kysely<DB>, { year }: { year: num
           .onConflict((conflict) => conflict.column("id").doNothing())
           .execute();
       }
+    }
+
+    // Shared IT services: a price per inhabitant with a floor, for this year and the next (what a commune simulates
+    // before asking its council). Illustrative amounts: the report gives none.
+    const itServices = await trx
+      .selectFrom("offers")
+      .select("id")
+      .where("cooperative_id", "=", cooperative.id)
+      .where("title", "=", "Mutualisation des moyens et services informatiques")
+      .executeTakeFirst();
+    if (itServices) {
+      const definition = pricingSchema.parse({
+        kind: "shares",
+        population: { basis: "total", year: populationYear },
+        base: { parts: [{ kind: "perCapitaRate", rateMillicents: 80_000, floorCents: 50_000 }] },
+        options: [
+          {
+            key: "astreinte",
+            label: "Astreinte informatique le week-end",
+            parts: [{ kind: "flat", amountCents: 120_000 }],
+          },
+        ],
+      });
+      await trx
+        .insertInto("pricings")
+        .values({
+          id: demoId(`pricing:it-services:${year}`),
+          cooperative_id: cooperative.id,
+          offer_id: itServices.id,
+          year_from: year,
+          year_to: year + 1,
+          definition: jsonb(definition),
+        })
+        .onConflict((conflict) => conflict.column("id").doNothing())
+        .execute();
+      await trx
+        .updateTable("offers")
+        .set({ options: jsonb([{ key: "astreinte", label: "Astreinte informatique le week-end" }]) })
+        .where("id", "=", itServices.id)
+        .execute();
     }
 
     // The price book's subscriptions accepted the first rulebook; e-services then published a second one, which

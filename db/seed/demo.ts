@@ -149,7 +149,10 @@ export async function seedDemo(owner: Kysely<DB>): Promise<string> {
     year: new Date().getFullYear(),
     populationYear: reference.year,
   });
-  const catalogue = await seedDemoCatalogue(owner, { year: new Date().getFullYear() });
+  const catalogue = await seedDemoCatalogue(owner, {
+    year: new Date().getFullYear(),
+    populationYear: reference.year,
+  });
   const line = (user: DemoUser) =>
     `  ${user.email.padEnd(34)} ${user.memberships.map((membership) => membership.role).join(", ")}`;
   const inMontpellier = (user: DemoUser) => user.memberships.every((membership) => membership.cooperative === M);
