@@ -41,7 +41,7 @@ import {
 
 // The adhésion workflow: each step validates, writes the subscription and its history line, records the audit event
 // where the operator's decisions are concerned, and notifies the right people, all in the caller's one transaction
-// (decision 013). Routes call these; so do the database tests.
+// (decision 014). Routes call these; so do the database tests.
 
 type Trx = Transaction<DB>;
 

@@ -22,6 +22,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2100_notification_preferences",
       "2026-11-27T2200_price_book",
       "2026-11-27T2300_catalogue",
+      "2026-11-27T2400_offer_member_counts",
       "2026-11-27T2450_subscription_changes",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);

@@ -3,7 +3,7 @@ import { type Kysely, sql } from "kysely";
 // Frozen in time: this file never imports application code.
 // A referent's change to an active subscription of an offer that takes effect on
 // 1 January is a successor row (replaces_id) starting the day after the current
-// one ends (decision 013). The transitions trigger let a referent insert an
+// one ends (decision 014). The transitions trigger let a referent insert an
 // active row only for offers without approval: it now also lets it insert the
 // successor of its own active subscription, starting right after it ends.
 
