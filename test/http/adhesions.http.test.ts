@@ -64,7 +64,11 @@ describe("adhésions over HTTP: a request with its council decision PDF, kept in
     await database?.close();
   });
 
-  function postRequest(cookie: string, fields: Record<string, string>, file?: { bytes: Uint8Array<ArrayBuffer>; type: string }) {
+  function postRequest(
+    cookie: string,
+    fields: Record<string, string>,
+    file?: { bytes: Uint8Array<ArrayBuffer>; type: string },
+  ) {
     const form = new FormData();
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
     if (file) form.append("councilDocument", new Blob([file.bytes], { type: file.type }), "délibération n°45.pdf");
