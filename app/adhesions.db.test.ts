@@ -16,7 +16,14 @@ import {
 } from "./adhesions.server.ts";
 import { requestScopeFactory } from "./context.server.ts";
 import type { RequestDraft } from "./domain/subscription-rules.ts";
-import { findDocument, findSubscription, listOrganisationSubscriptions } from "./queries/subscriptions.server.ts";
+import {
+  findDocument,
+  findSubscription,
+  listAllSubscriptions,
+  listOrganisationSubscriptions,
+  listPendingRequests,
+  listSubscriptions,
+} from "./queries/subscriptions.server.ts";
 
 const PUBLIC_URL = "http://portail.test";
 
@@ -668,5 +675,48 @@ describe(`the adhésion workflow (${testEngine})`, () => {
       decideAdhesion(trx, actor(b.context, "2026-05-10T10:00:00Z"), { id: mine.id, decision: "approve" }),
     );
     expect(decided).toMatchObject({ ok: false, status: 404 });
+  });
+
+  it("lists the cooperative's subscriptions for its admins: pending oldest first, filter, sort, pages", async () => {
+    const filter = {
+      cooperativeId: a.cooperativeId,
+      status: null,
+      offerId: null,
+      search: "",
+      sort: "organisation" as const,
+      descending: false,
+    };
+    const all = await run(a.context, (trx) => listAllSubscriptions(trx, filter));
+    const owned = await database.owner
+      .selectFrom("subscriptions")
+      .select("id")
+      .where("cooperative_id", "=", a.cooperativeId)
+      .execute();
+    expect(all).toHaveLength(owned.length);
+    const pending = await run(a.context, (trx) => listPendingRequests(trx, a.cooperativeId));
+    expect(pending.length).toBeGreaterThan(0);
+    expect(pending.every((row) => row.status === "requested")).toBe(true);
+    const times = pending.map((row) => row.requestedAt?.getTime() ?? 0);
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+
+    const searched = await run(a.context, (trx) => listAllSubscriptions(trx, { ...filter, search: "AUTRE commune" }));
+    expect(new Set(searched.map((row) => row.organisationName))).toEqual(new Set(["Autre commune"]));
+    const active = await run(a.context, (trx) =>
+      listAllSubscriptions(trx, { ...filter, status: "active", offerId: offers.network }),
+    );
+    expect(active.map((row) => [row.organisationName, row.offerTitle, row.status])).toEqual([
+      ["Autre commune", "Réseau des DGS", "active"],
+      ["MARKER-A-213400 commune", "Réseau des DGS", "active"],
+    ]);
+    const descending = await run(a.context, (trx) =>
+      listAllSubscriptions(trx, { ...filter, status: "active", offerId: offers.network, descending: true }),
+    );
+    expect(descending.map((row) => row.organisationName)).toEqual(["MARKER-A-213400 commune", "Autre commune"]);
+
+    const page2 = await run(a.context, (trx) => listSubscriptions(trx, { ...filter, page: 2, pageSize: 2 }));
+    expect(page2).toMatchObject({ total: all.length, page: 2, pageCount: Math.ceil(all.length / 2) });
+    expect(page2.rows.map((row) => row.id)).toEqual(all.slice(2, 4).map((row) => row.id));
+    // Another cooperative's admin, asking for A's cooperative, gets nothing.
+    expect(await run(b.context, (trx) => listAllSubscriptions(trx, filter))).toEqual([]);
   });
 });
