@@ -23,6 +23,7 @@ export default [
   route("boite-mail", "routes/mailbox.tsx"),
   route("courriels-non-distribues", "routes/dead-letters.tsx"),
   route("apercu-courriels/:name?", "routes/email-preview.tsx"),
+  route("catalogue/:id/simulateur", "routes/offer-simulator.tsx"),
   route("catalogue", "routes/catalogue.tsx"),
   route("catalogue/export.csv", "routes/catalogue-export.tsx"),
   route("catalogue/nouvelle", "routes/offer-new.tsx"),

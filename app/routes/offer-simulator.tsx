@@ -2,7 +2,7 @@ import { data, Form, Link } from "react-router";
 import { requirePermission } from "~/auth/guards.server";
 import { requestScopeContext, servicesContext } from "~/context.server";
 import { formatEuros, formatUnits } from "~/domain/allocation/format-fr";
-import { parseHundredths, unitsOfPricing } from "~/domain/declared-units";
+import { parseUnits, unitFields } from "~/domain/subscription-rules";
 import { listPricings } from "~/queries/price-book.server";
 import { estimateShares } from "~/queries/share-estimates.server";
 import type { Route } from "./+types/offer-simulator";
@@ -57,7 +57,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const pricing = pricings.find((entry) => year !== null && entry.yearFrom <= year && year <= entry.yearTo);
   const definition = pricing?.definition.kind === "shares" ? pricing.definition : null;
   const options = definition?.options.map((option) => ({ key: option.key, label: option.label })) ?? [];
-  const units = definition ? unitsOfPricing(definition) : [];
+  const units = unitFields(definition).map((unit) => ({ key: unit.key, label: unit.label }));
 
   const requestedOrganisation = url.searchParams.get("organisation");
   const organisationId = admin
@@ -83,8 +83,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const errors: Record<string, string> = {};
   const declared: Record<string, number> = {};
   for (const unit of units) {
-    const parsed = parseHundredths(typedUnits[unit.key] ?? "");
-    if (parsed.ok) declared[unit.key] = parsed.hundredths;
+    const parsed = parseUnits(typedUnits[unit.key] ?? "");
+    if (parsed.ok) declared[unit.key] = parsed.value;
     else errors[unit.key] = parsed.message;
   }
   if (Object.keys(errors).length > 0) return data({ ...base, errors, result: null }, { status: 400 });

@@ -206,6 +206,15 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ path: "/invitation", form: { jeton: "inconnu", displayName: "Personne" } }),
     expected: all("400"),
   },
+  // The simulator: referents and operator admins; an offer of another cooperative is not found.
+  "GET /catalogue/:id/simulateur": {
+    request: (target) => ({ path: `/catalogue/${target.offerId}/simulateur` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200", referent: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200", referent: "200" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404", referent: "404" },
+    },
+  },
   // The catalogue: everyone of the cooperative reads it (members see published offers only).
   "GET /catalogue": { request: () => ({ path: "/catalogue" }), expected: signedIn("200") },
   "GET /catalogue/export.csv": { request: () => ({ path: "/catalogue/export.csv" }), expected: signedIn("200") },
