@@ -8,6 +8,7 @@ import {
 } from "@tanstack/react-table";
 import { useEffect, useRef } from "react";
 import { Form, Link, useNavigation, useSubmit } from "react-router";
+import { PageSizeForm, Pagination, SortableHeader } from "~/components/table-pagination";
 import { formatCalendarDate, formatInteger, plural } from "~/domain/format";
 import { ORGANISATION_KIND_LABELS } from "~/domain/labels";
 import type { OrganisationKind } from "../../db/schema.ts";
@@ -168,39 +169,20 @@ export function MembersTable({ members, query, basisLabel, editable = false }: P
                 {table.getHeaderGroups().map((group) => (
                   <tr key={group.id}>
                     {group.headers.map((header) => {
-                      const sorted = header.column.getIsSorted();
                       const id = header.column.id as MembersQuery["sort"];
-                      const nextDir = sorted === "asc" ? "desc" : "asc";
                       return (
-                        <th
+                        <SortableHeader
                           key={header.id}
-                          scope="col"
-                          aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                          sorted={header.column.getIsSorted()}
+                          sortHref={
+                            header.column.getCanSort()
+                              ? (dir) => membersSearch({ ...query, sort: id, dir, page: 1 })
+                              : undefined
+                          }
                           className={id === "population" ? "numeric" : undefined}
                         >
-                          {header.column.getCanSort() ? (
-                            <Link
-                              to={membersSearch({
-                                ...query,
-                                sort: id,
-                                dir: nextDir,
-                                page: 1,
-                              })}
-                              preventScrollReset
-                              className="sort-link"
-                            >
-                              <table.FlexRender header={header} />
-                              <span aria-hidden="true">
-                                {sorted === "asc" ? " ▲" : sorted === "desc" ? " ▼" : " ↕"}
-                              </span>
-                              <span className="visually-hidden">
-                                {sorted === "asc" ? ", trier par ordre décroissant" : ", trier par ordre croissant"}
-                              </span>
-                            </Link>
-                          ) : (
-                            <table.FlexRender header={header} />
-                          )}
-                        </th>
+                          <table.FlexRender header={header} />
+                        </SortableHeader>
                       );
                     })}
                   </tr>
@@ -225,7 +207,23 @@ export function MembersTable({ members, query, basisLabel, editable = false }: P
               </tbody>
             </table>
           </div>
-          <Pagination query={query} page={members.page} pageCount={members.pageCount} />
+          <Pagination
+            label="Pagination des membres"
+            page={members.page}
+            pageCount={members.pageCount}
+            pageHref={(page) => membersSearch({ ...query, page })}
+          >
+            <PageSizeForm
+              id="members-page-size"
+              sizes={PAGE_SIZES}
+              size={query.size}
+              keep={[
+                ["q", query.q],
+                ["sort", query.sort],
+                ["dir", query.dir],
+              ]}
+            />
+          </Pagination>
         </>
       )}
     </section>
@@ -267,47 +265,5 @@ function SearchForm({ query }: { query: MembersQuery }) {
       <input type="hidden" name="size" value={query.size} />
       <button type="submit">Filtrer</button>
     </Form>
-  );
-}
-
-function Pagination({ query, page, pageCount }: { query: MembersQuery; page: number; pageCount: number }) {
-  return (
-    <nav aria-label="Pagination des membres" className="pagination">
-      {page > 1 ? (
-        <Link to={membersSearch({ ...query, page: page - 1 })} preventScrollReset rel="prev">
-          ‹ Page précédente
-        </Link>
-      ) : (
-        <span aria-disabled="true" className="pagination__disabled">
-          ‹ Page précédente
-        </span>
-      )}
-      <span className="pagination__position">
-        Page {page} sur {pageCount}
-      </span>
-      {page < pageCount ? (
-        <Link to={membersSearch({ ...query, page: page + 1 })} preventScrollReset rel="next">
-          Page suivante ›
-        </Link>
-      ) : (
-        <span aria-disabled="true" className="pagination__disabled">
-          Page suivante ›
-        </span>
-      )}
-      <Form method="get" preventScrollReset className="page-size">
-        <input type="hidden" name="q" value={query.q} />
-        <input type="hidden" name="sort" value={query.sort} />
-        <input type="hidden" name="dir" value={query.dir} />
-        <label htmlFor="members-page-size">Lignes par page</label>
-        <select id="members-page-size" name="size" defaultValue={query.size} key={query.size}>
-          {PAGE_SIZES.map((size) => (
-            <option key={size} value={size}>
-              {size}
-            </option>
-          ))}
-        </select>
-        <button type="submit">Afficher</button>
-      </Form>
-    </nav>
   );
 }

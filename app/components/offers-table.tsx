@@ -7,6 +7,7 @@ import {
   useTable,
 } from "@tanstack/react-table";
 import { Form, Link, useNavigation } from "react-router";
+import { PageSizeForm, Pagination, SortableHeader } from "~/components/table-pagination";
 import {
   type CatalogueQuery,
   catalogueSearch,
@@ -54,6 +55,8 @@ const SORT_OF: Record<string, OfferSort> = {
   membersThisYear: "thisYear",
   membersLastYear: "lastYear",
 };
+/** What the page-size form sends again besides the size (a default left out). */
+const KEPT_BY_PAGE_SIZE = ["q", "categorie", "type", "adhesion", "statut", "sort", "dir"] as const;
 
 function columnsFor(year: number, seesAllStatuses: boolean, isMember: boolean) {
   return column.columns([
@@ -156,33 +159,20 @@ export function OffersTable({ offers, query, categories, year, seesAllStatuses, 
                 {table.getHeaderGroups().map((group) => (
                   <tr key={group.id}>
                     {group.headers.map((header) => {
-                      const sorted = header.column.getIsSorted();
                       const sort = SORT_OF[header.column.id];
                       return (
-                        <th
+                        <SortableHeader
                           key={header.id}
-                          scope="col"
-                          aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                          sorted={header.column.getIsSorted()}
+                          sortHref={
+                            header.column.getCanSort() && sort
+                              ? (dir) => catalogueSearch(query, { sort, dir, page: 1 })
+                              : undefined
+                          }
                           className={NUMERIC.has(header.column.id) ? "numeric" : undefined}
                         >
-                          {header.column.getCanSort() && sort ? (
-                            <Link
-                              to={catalogueSearch(query, { sort, dir: sorted === "asc" ? "desc" : "asc", page: 1 })}
-                              preventScrollReset
-                              className="sort-link"
-                            >
-                              <table.FlexRender header={header} />
-                              <span aria-hidden="true">
-                                {sorted === "asc" ? " ▲" : sorted === "desc" ? " ▼" : " ↕"}
-                              </span>
-                              <span className="visually-hidden">
-                                {sorted === "asc" ? ", trier par ordre décroissant" : ", trier par ordre croissant"}
-                              </span>
-                            </Link>
-                          ) : (
-                            <table.FlexRender header={header} />
-                          )}
-                        </th>
+                          <table.FlexRender header={header} />
+                        </SortableHeader>
                       );
                     })}
                   </tr>
@@ -207,7 +197,22 @@ export function OffersTable({ offers, query, categories, year, seesAllStatuses, 
               </tbody>
             </table>
           </div>
-          <Pagination query={query} page={offers.page} pageCount={offers.pageCount} />
+          <Pagination
+            label="Pagination des offres"
+            page={offers.page}
+            pageCount={offers.pageCount}
+            pageHref={(page) => catalogueSearch(query, { page })}
+          >
+            <PageSizeForm
+              id="offers-page-size"
+              sizes={OFFER_PAGE_SIZES}
+              size={query.size}
+              keep={KEPT_BY_PAGE_SIZE.filter((key) => query[key] !== "").map((key): [string, string] => [
+                key,
+                query[key],
+              ])}
+            />
+          </Pagination>
         </>
       )}
     </section>
@@ -285,47 +290,5 @@ function FilterForm({
       <input type="hidden" name="size" value={query.size} />
       <button type="submit">Filtrer</button>
     </Form>
-  );
-}
-
-function Pagination({ query, page, pageCount }: { query: CatalogueQuery; page: number; pageCount: number }) {
-  return (
-    <nav aria-label="Pagination des offres" className="pagination">
-      {page > 1 ? (
-        <Link to={catalogueSearch(query, { page: page - 1 })} preventScrollReset rel="prev">
-          ‹ Page précédente
-        </Link>
-      ) : (
-        <span aria-disabled="true" className="pagination__disabled">
-          ‹ Page précédente
-        </span>
-      )}
-      <span className="pagination__position">
-        Page {page} sur {pageCount}
-      </span>
-      {page < pageCount ? (
-        <Link to={catalogueSearch(query, { page: page + 1 })} preventScrollReset rel="next">
-          Page suivante ›
-        </Link>
-      ) : (
-        <span aria-disabled="true" className="pagination__disabled">
-          Page suivante ›
-        </span>
-      )}
-      <Form method="get" preventScrollReset className="page-size">
-        {(["q", "categorie", "type", "adhesion", "statut", "sort", "dir"] as const).map((key) =>
-          query[key] !== "" ? <input key={key} type="hidden" name={key} value={query[key]} /> : null,
-        )}
-        <label htmlFor="offers-page-size">Lignes par page</label>
-        <select id="offers-page-size" name="size" defaultValue={query.size} key={query.size}>
-          {OFFER_PAGE_SIZES.map((size) => (
-            <option key={size} value={size}>
-              {size}
-            </option>
-          ))}
-        </select>
-        <button type="submit">Afficher</button>
-      </Form>
-    </nav>
   );
 }

@@ -8,6 +8,7 @@ import {
 } from "@tanstack/react-table";
 import { Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
+import { Pagination, SortableHeader } from "~/components/table-pagination";
 import { plural } from "~/domain/format";
 
 export const SUBSCRIPTION_PAGE_SIZES = [10, 20, 50] as const;
@@ -189,34 +190,20 @@ export function SubscriptionsTable({
                 {table.getHeaderGroups().map((group) => (
                   <tr key={group.id}>
                     {group.headers.map((header) => {
-                      const sorted = header.column.getIsSorted();
                       const id = header.column.id as SubscriptionsQuery["sort"];
                       return (
-                        <th
+                        <SortableHeader
                           key={header.id}
-                          scope="col"
-                          aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                          sorted={header.column.getIsSorted()}
+                          sortHref={
+                            header.column.getCanSort()
+                              ? (dir) => subscriptionsSearch({ ...query, sort: id, dir, page: 1 })
+                              : undefined
+                          }
+                          announceNextSort={false}
                         >
-                          {header.column.getCanSort() ? (
-                            <Link
-                              to={subscriptionsSearch({
-                                ...query,
-                                sort: id,
-                                dir: sorted === "asc" ? "desc" : "asc",
-                                page: 1,
-                              })}
-                              preventScrollReset
-                              className="sort-link"
-                            >
-                              <table.FlexRender header={header} />
-                              <span aria-hidden="true">
-                                {sorted === "asc" ? " ▲" : sorted === "desc" ? " ▼" : " ↕"}
-                              </span>
-                            </Link>
-                          ) : (
-                            <table.FlexRender header={header} />
-                          )}
-                        </th>
+                          <table.FlexRender header={header} />
+                        </SortableHeader>
                       );
                     })}
                   </tr>
@@ -241,29 +228,12 @@ export function SubscriptionsTable({
               </tbody>
             </table>
           </div>
-          <nav aria-label="Pagination des adhésions" className="pagination">
-            {page > 1 ? (
-              <Link to={subscriptionsSearch({ ...query, page: page - 1 })} preventScrollReset rel="prev">
-                ‹ Page précédente
-              </Link>
-            ) : (
-              <span aria-disabled="true" className="pagination__disabled">
-                ‹ Page précédente
-              </span>
-            )}
-            <span className="pagination__position">
-              Page {page} sur {pageCount}
-            </span>
-            {page < pageCount ? (
-              <Link to={subscriptionsSearch({ ...query, page: page + 1 })} preventScrollReset rel="next">
-                Page suivante ›
-              </Link>
-            ) : (
-              <span aria-disabled="true" className="pagination__disabled">
-                Page suivante ›
-              </span>
-            )}
-          </nav>
+          <Pagination
+            label="Pagination des adhésions"
+            page={page}
+            pageCount={pageCount}
+            pageHref={(page) => subscriptionsSearch({ ...query, page })}
+          />
         </>
       )}
     </section>
