@@ -1,4 +1,4 @@
-import { sql, type Transaction } from "kysely";
+import { sql, type Transaction, type UpdateObject } from "kysely";
 import { jsonb } from "../../db/jsonb.ts";
 import type {
   DB,
@@ -332,29 +332,49 @@ export async function listSubscriptionEvents(trx: Trx, subscriptionId: string) {
 
 type Ref = { id: string; cooperativeId: string; organisationId: string };
 
+/**
+ * Updates a subscription that still has the status it is expected to have (and, with `noticeNotGiven`, no notice
+ * yet), then adds its history line; false when the guard matched nothing (a stale page).
+ */
+async function updateGuarded(
+  trx: Trx,
+  subscription: Ref,
+  guard: { status: SubscriptionStatus; noticeNotGiven?: boolean },
+  set: UpdateObject<DB, "subscriptions">,
+  event: { userId: string; action: string; details?: Record<string, unknown> },
+): Promise<boolean> {
+  let update = trx
+    .updateTable("subscriptions")
+    .set(set)
+    .where("id", "=", subscription.id)
+    .where("cooperative_id", "=", subscription.cooperativeId)
+    .where("status", "=", guard.status);
+  if (guard.noticeNotGiven) update = update.where("notice_given_at", "is", null);
+  const done = await update.returning("id").executeTakeFirst();
+  if (!done) return false;
+  await addEvent(trx, subscription, event.userId, event.action, event.details);
+  return true;
+}
+
 /** Approves a pending request; false when it is no longer pending (withdrawn, decided meanwhile). */
 export async function approveSubscription(
   trx: Trx,
   subscription: Ref,
   input: { userId: string; startsOn: string },
 ): Promise<boolean> {
-  const done = await trx
-    .updateTable("subscriptions")
-    .set({
+  return updateGuarded(
+    trx,
+    subscription,
+    { status: "requested" },
+    {
       status: "active",
       starts_on: input.startsOn,
       decided_at: new Date(),
       decided_by: input.userId,
       updated_at: new Date(),
-    })
-    .where("id", "=", subscription.id)
-    .where("cooperative_id", "=", subscription.cooperativeId)
-    .where("status", "=", "requested")
-    .returning("id")
-    .executeTakeFirst();
-  if (!done) return false;
-  await addEvent(trx, subscription, input.userId, "approved", { startsOn: input.startsOn });
-  return true;
+    },
+    { userId: input.userId, action: "approved", details: { startsOn: input.startsOn } },
+  );
 }
 
 export async function rejectSubscription(
@@ -362,37 +382,29 @@ export async function rejectSubscription(
   subscription: Ref,
   input: { userId: string; reason: string },
 ): Promise<boolean> {
-  const done = await trx
-    .updateTable("subscriptions")
-    .set({
+  return updateGuarded(
+    trx,
+    subscription,
+    { status: "requested" },
+    {
       status: "rejected",
       rejection_reason: input.reason,
       decided_at: new Date(),
       decided_by: input.userId,
       updated_at: new Date(),
-    })
-    .where("id", "=", subscription.id)
-    .where("cooperative_id", "=", subscription.cooperativeId)
-    .where("status", "=", "requested")
-    .returning("id")
-    .executeTakeFirst();
-  if (!done) return false;
-  await addEvent(trx, subscription, input.userId, "rejected", { reason: input.reason });
-  return true;
+    },
+    { userId: input.userId, action: "rejected", details: { reason: input.reason } },
+  );
 }
 
 export async function withdrawSubscription(trx: Trx, subscription: Ref, userId: string): Promise<boolean> {
-  const done = await trx
-    .updateTable("subscriptions")
-    .set({ status: "withdrawn", updated_at: new Date() })
-    .where("id", "=", subscription.id)
-    .where("cooperative_id", "=", subscription.cooperativeId)
-    .where("status", "=", "requested")
-    .returning("id")
-    .executeTakeFirst();
-  if (!done) return false;
-  await addEvent(trx, subscription, userId, "withdrawn");
-  return true;
+  return updateGuarded(
+    trx,
+    subscription,
+    { status: "requested" },
+    { status: "withdrawn", updated_at: new Date() },
+    { userId, action: "withdrawn" },
+  );
 }
 
 /** Changes options and units of the row itself (an "on_approval" offer, or not started yet). */
@@ -401,21 +413,17 @@ export async function changeSubscriptionInPlace(
   subscription: Ref,
   input: { userId: string; optionKeys: string[]; declaredUnits: Record<string, number>; summary: string },
 ): Promise<boolean> {
-  const done = await trx
-    .updateTable("subscriptions")
-    .set({ option_keys: jsonb(input.optionKeys), declared_units: jsonb(input.declaredUnits), updated_at: new Date() })
-    .where("id", "=", subscription.id)
-    .where("cooperative_id", "=", subscription.cooperativeId)
-    .where("status", "=", "active")
-    .returning("id")
-    .executeTakeFirst();
-  if (!done) return false;
-  await addEvent(trx, subscription, input.userId, "changed", {
-    summary: input.summary,
-    optionKeys: input.optionKeys,
-    units: input.declaredUnits,
-  });
-  return true;
+  return updateGuarded(
+    trx,
+    subscription,
+    { status: "active" },
+    { option_keys: jsonb(input.optionKeys), declared_units: jsonb(input.declaredUnits), updated_at: new Date() },
+    {
+      userId: input.userId,
+      action: "changed",
+      details: { summary: input.summary, optionKeys: input.optionKeys, units: input.declaredUnits },
+    },
+  );
 }
 
 /**
@@ -497,18 +505,13 @@ export async function giveNotice(
   subscription: Ref,
   input: { userId: string; endsOn: string },
 ): Promise<boolean> {
-  const done = await trx
-    .updateTable("subscriptions")
-    .set({ ends_on: input.endsOn, notice_given_at: new Date(), updated_at: new Date() })
-    .where("id", "=", subscription.id)
-    .where("cooperative_id", "=", subscription.cooperativeId)
-    .where("status", "=", "active")
-    .where("notice_given_at", "is", null)
-    .returning("id")
-    .executeTakeFirst();
-  if (!done) return false;
-  await addEvent(trx, subscription, input.userId, "notice_given", { endsOn: input.endsOn });
-  return true;
+  return updateGuarded(
+    trx,
+    subscription,
+    { status: "active", noticeNotGiven: true },
+    { ends_on: input.endsOn, notice_given_at: new Date(), updated_at: new Date() },
+    { userId: input.userId, action: "notice_given", details: { endsOn: input.endsOn } },
+  );
 }
 
 export async function acceptRulebook(
@@ -516,17 +519,13 @@ export async function acceptRulebook(
   subscription: Ref,
   input: { userId: string; rulebookVersionId: string; version: number },
 ): Promise<boolean> {
-  const done = await trx
-    .updateTable("subscriptions")
-    .set({ rulebook_version_id: input.rulebookVersionId, updated_at: new Date() })
-    .where("id", "=", subscription.id)
-    .where("cooperative_id", "=", subscription.cooperativeId)
-    .where("status", "=", "active")
-    .returning("id")
-    .executeTakeFirst();
-  if (!done) return false;
-  await addEvent(trx, subscription, input.userId, "rulebook_accepted", { version: input.version });
-  return true;
+  return updateGuarded(
+    trx,
+    subscription,
+    { status: "active" },
+    { rulebook_version_id: input.rulebookVersionId, updated_at: new Date() },
+    { userId: input.userId, action: "rulebook_accepted", details: { version: input.version } },
+  );
 }
 
 /** The operator admins of a cooperative (those who decide on requests). */
