@@ -272,7 +272,12 @@ export async function seedDemoCatalogue(
         .execute();
       await trx
         .updateTable("offers")
-        .set({ options: jsonb([{ key: "astreinte", label: "Astreinte informatique le week-end" }]) })
+        // Joined by council decision, effective as soon as the operator agrees (the shared service already runs).
+        .set({
+          options: jsonb([{ key: "astreinte", label: "Astreinte informatique le week-end" }]),
+          takes_effect: "on_approval",
+          notice_months: 3,
+        })
         .where("id", "=", itServices.id)
         .execute();
     }
