@@ -1,7 +1,7 @@
 import type { Transaction } from "kysely";
 import type { RequestContext } from "../db/request-context.ts";
 import type { DB } from "../db/schema.ts";
-import { recordEvent } from "./audit.server.ts";
+import { type AuditEvent, recordEvent } from "./audit.server.ts";
 import { formatUnits } from "./domain/allocation/format-fr.ts";
 import { formatCalendarDate } from "./domain/format.ts";
 import {
@@ -166,7 +166,6 @@ export async function decideAdhesion(
   const subscription = await findSubscription(trx, input.id, context.cooperativeId);
   if (!subscription) return NOT_FOUND;
   if (subscription.status !== "requested") return NOT_PENDING(subscription);
-  const subject = `${subscription.organisationName} — ${subscription.offer.title}`;
   const recipients = await referentIds(trx, subscription.organisationId);
   if (input.decision === "reject") {
     const reason = (input.reason ?? "").trim();
@@ -182,21 +181,11 @@ export async function decideAdhesion(
     if (!(await rejectSubscription(trx, ref(subscription), { userId: context.userId, reason }))) {
       return NOT_PENDING(subscription);
     }
-    await recordEvent(trx, {
+    await announceDecision(trx, actor, subscription, recipients, {
       action: "subscription.rejected",
-      cooperativeId: context.cooperativeId,
-      actorUserId: context.userId,
-      subject,
       details: { reason },
-      ipAddress: actor.ipAddress ?? null,
-    });
-    await notify(trx, actor.publicUrl, {
-      cooperativeId: context.cooperativeId,
-      kind: "adhesions",
-      recipients,
       title: `Demande d'adhésion à « ${subscription.offer.title} » refusée`,
       body: `Motif : ${reason}`,
-      path: pathOf(subscription.id),
     });
     return { ok: true, id: subscription.id, startsOn: null };
   }
@@ -204,23 +193,50 @@ export async function decideAdhesion(
   if (!(await approveSubscription(trx, ref(subscription), { userId: context.userId, startsOn }))) {
     return NOT_PENDING(subscription);
   }
-  await recordEvent(trx, {
+  await announceDecision(trx, actor, subscription, recipients, {
     action: "subscription.approved",
-    cooperativeId: context.cooperativeId,
-    actorUserId: context.userId,
-    subject,
     details: { startsOn },
-    ipAddress: actor.ipAddress ?? null,
-  });
-  await notify(trx, actor.publicUrl, {
-    cooperativeId: context.cooperativeId,
-    kind: "adhesions",
-    recipients,
     title: `Demande d'adhésion à « ${subscription.offer.title} » acceptée`,
     body: `L'adhésion de ${subscription.organisationName} prend effet le ${formatCalendarDate(startsOn)}.`,
-    path: pathOf(subscription.id),
   });
   return { ok: true, id: subscription.id, startsOn };
+}
+
+/** The audit event of a step on a subscription, its subject "organisation — offer". */
+async function audit(
+  trx: Trx,
+  actor: Actor,
+  subscription: SubscriptionDetail,
+  action: AuditEvent["action"],
+  details: AuditEvent["details"],
+) {
+  await recordEvent(trx, {
+    action,
+    cooperativeId: actor.context.cooperativeId,
+    actorUserId: actor.context.userId,
+    subject: `${subscription.organisationName} — ${subscription.offer.title}`,
+    details,
+    ipAddress: actor.ipAddress ?? null,
+  });
+}
+
+/** An operator's decision: its audit event, then the organisation's referents told. */
+async function announceDecision(
+  trx: Trx,
+  actor: Actor,
+  subscription: SubscriptionDetail,
+  recipients: string[],
+  decision: { action: AuditEvent["action"]; details: AuditEvent["details"]; title: string; body: string },
+) {
+  await audit(trx, actor, subscription, decision.action, decision.details);
+  await notify(trx, actor.publicUrl, {
+    cooperativeId: actor.context.cooperativeId,
+    kind: "adhesions",
+    recipients,
+    title: decision.title,
+    body: decision.body,
+    path: pathOf(subscription.id),
+  });
 }
 
 /** A subscription of the actor's own organisation, for the referent's steps. */
@@ -361,14 +377,7 @@ export async function giveAdhesionNotice(
   if (!(await giveNotice(trx, ref(subscription), { userId: actor.context.userId, endsOn }))) {
     return refused("Le préavis a déjà été donné pour cette adhésion.");
   }
-  await recordEvent(trx, {
-    action: "subscription.notice_given",
-    cooperativeId: actor.context.cooperativeId,
-    actorUserId: actor.context.userId,
-    subject: `${subscription.organisationName} — ${subscription.offer.title}`,
-    details: { endsOn },
-    ipAddress: actor.ipAddress ?? null,
-  });
+  await audit(trx, actor, subscription, "subscription.notice_given", { endsOn });
   await tellOperator(
     trx,
     actor,
