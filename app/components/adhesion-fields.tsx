@@ -1,37 +1,6 @@
+import { Field } from "~/components/field";
 import type { FieldErrors } from "~/domain/subscription-rules";
 import type { OfferOption } from "../../db/schema.ts";
-
-export function Field({
-  name,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string | undefined;
-  children: (describedBy: string | undefined) => React.ReactNode;
-}) {
-  const describedBy = [hint ? `${name}-aide` : null, error ? `${name}-erreur` : null].filter(Boolean).join(" ");
-  return (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
-      {hint ? (
-        <p id={`${name}-aide`} className="muted field-hint">
-          {hint}
-        </p>
-      ) : null}
-      {children(describedBy || undefined)}
-      {error ? (
-        <p id={`${name}-erreur`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 export interface UnitField {
   key: string;

@@ -1,3 +1,4 @@
+import { Field } from "~/components/field";
 import { ORGANISATION_KIND_LABELS } from "~/domain/labels";
 import type { FieldErrors } from "~/domain/organisation-form";
 
@@ -8,38 +9,6 @@ interface Props {
   errors: FieldErrors;
   /** Name, type and codes come from the territory reference data: shown, not edited. */
   identityLocked?: boolean;
-}
-
-function Field({
-  name,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string | undefined;
-  children: (describedBy: string | undefined) => React.ReactNode;
-}) {
-  const describedBy = [hint ? `${name}-aide` : null, error ? `${name}-erreur` : null].filter(Boolean).join(" ");
-  return (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
-      {hint ? (
-        <p id={`${name}-aide`} className="muted field-hint">
-          {hint}
-        </p>
-      ) : null}
-      {children(describedBy || undefined)}
-      {error ? (
-        <p id={`${name}-erreur`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
 }
 
 /** The fields of an organisation, with the user's input kept and each error beside its field. */

@@ -2,7 +2,8 @@ import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import { type Actor, requestAdhesion, type UploadedFile } from "~/adhesions.server";
 import { clientMeta, requirePermission } from "~/auth/guards.server";
-import { ChoiceFields, Field, readChoices } from "~/components/adhesion-fields";
+import { ChoiceFields, readChoices } from "~/components/adhesion-fields";
+import { Field } from "~/components/field";
 import { requestScopeContext, servicesContext } from "~/context.server";
 import {
   type FieldErrors,

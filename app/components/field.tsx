@@ -1,0 +1,35 @@
+/**
+ * A labelled form field with its hint and its error below the control, both tied to it by aria-describedby
+ * (ids `${name}-aide` and `${name}-erreur`); `children` renders the control, given that aria-describedby.
+ */
+export function Field({
+  name,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  children: (describedBy: string | undefined) => React.ReactNode;
+}) {
+  const describedBy = [hint ? `${name}-aide` : null, error ? `${name}-erreur` : null].filter(Boolean).join(" ");
+  return (
+    <div className="field">
+      <label htmlFor={name}>{label}</label>
+      {hint ? (
+        <p id={`${name}-aide`} className="muted field-hint">
+          {hint}
+        </p>
+      ) : null}
+      {children(describedBy || undefined)}
+      {error ? (
+        <p id={`${name}-erreur`} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
