@@ -3,13 +3,12 @@ import type { RequestContext } from "../db/request-context.ts";
 import type { DB } from "../db/schema.ts";
 import { type AuditEvent, recordEvent } from "./audit.server.ts";
 import { formatUnits } from "./domain/allocation/format-fr.ts";
-import { formatCalendarDate } from "./domain/format.ts";
+import { formatCalendarDate, parisToday } from "./domain/format.ts";
 import {
   describeOptions,
   effectiveDate,
   type FieldErrors,
   noticeEndDate,
-  parisDate,
   pdfRefusal,
   planChange,
   type RequestDraft,
@@ -75,7 +74,7 @@ export async function requestAdhesion(
   input: { offerId: string; draft: RequestDraft; document: UploadedFile | null },
 ): Promise<StepOutcome<{ id: string; active: boolean }>> {
   const { context } = actor;
-  const today = parisDate(actor.now ?? new Date());
+  const today = parisToday(actor.now ?? new Date());
   const offer = await findOfferForSubscription(trx, input.offerId, context.cooperativeId);
   if (!offer) return { ok: false, status: 404, message: "Offre introuvable." };
   const kind = await findOrganisationKind(trx, context.organisationId);
@@ -153,7 +152,7 @@ const NOT_PENDING = (subscription: SubscriptionDetail) =>
 
 /** The effective date an approval today would give (shown before confirming). */
 export function approvalDate(subscription: SubscriptionDetail, now: Date): string {
-  return effectiveDate(subscription.offer.takesEffect, parisDate(now));
+  return effectiveDate(subscription.offer.takesEffect, parisToday(now));
 }
 
 /** The operator admin's decision on a pending request. */
@@ -292,7 +291,7 @@ function describeChoices(
 
 /** How a change would apply today (shown before confirming). */
 export function changePlanFor(subscription: SubscriptionDetail, now: Date) {
-  return planChange(subscription.offer.takesEffect, subscription.startsOn ?? parisDate(now), parisDate(now));
+  return planChange(subscription.offer.takesEffect, subscription.startsOn ?? parisToday(now), parisToday(now));
 }
 
 export async function changeAdhesion(
@@ -300,7 +299,7 @@ export async function changeAdhesion(
   actor: Actor,
   input: { id: string; draft: Pick<RequestDraft, "optionKeys" | "units"> },
 ): Promise<StepOutcome<{ id: string; successorId: string | null }>> {
-  const today = parisDate(actor.now ?? new Date());
+  const today = parisToday(actor.now ?? new Date());
   const subscription = await ownSubscription(trx, actor, input.id);
   if (!subscription) return NOT_FOUND;
   const refusal = runningRefusal(subscription, today);
@@ -357,7 +356,7 @@ export function noticeDateFor(subscription: SubscriptionDetail, now: Date): stri
   return noticeEndDate(
     subscription.offer.takesEffect,
     subscription.offer.noticeMonths,
-    parisDate(now),
+    parisToday(now),
     subscription.startsOn,
   );
 }
@@ -367,7 +366,7 @@ export async function giveAdhesionNotice(
   actor: Actor,
   input: { id: string },
 ): Promise<StepOutcome<{ id: string; endsOn: string }>> {
-  const today = parisDate(actor.now ?? new Date());
+  const today = parisToday(actor.now ?? new Date());
   const subscription = await ownSubscription(trx, actor, input.id);
   if (!subscription) return NOT_FOUND;
   const refusal = runningRefusal(subscription, today);

@@ -1,7 +1,8 @@
 import { data, type RouterContextProvider } from "react-router";
 import { requirePermission } from "./auth/guards.server.ts";
 import { requestScopeContext } from "./context.server.ts";
-import { type CatalogueQuery, parisToday, parseCatalogueQuery } from "./domain/catalogue.ts";
+import { type CatalogueQuery, parseCatalogueQuery } from "./domain/catalogue.ts";
+import { parisToday } from "./domain/format.ts";
 import { can, type Permission } from "./domain/permissions.ts";
 import { findOffer, listCategories, listOffers, type OfferDetails } from "./queries/offers.server.ts";
 

@@ -7,7 +7,6 @@ import {
   describeTermsFr,
   offerFormValues,
   optionKeyFrom,
-  parisToday,
   parseCatalogueQuery,
   parseOfferForm,
   requestBlock,
@@ -252,10 +251,5 @@ describe("the catalogue's URL", () => {
         "'=cmd;;SIG partagé;Brouillon;Commune, Autre organisme;3;0\r\n",
     );
     expect(catalogueCsv(rows, { year: 2026, withStatus: false }).split("\r\n")[0]).not.toContain("Statut");
-  });
-
-  it("dates 'today' in Paris", () => {
-    expect(parisToday(new Date("2026-12-31T23:30:00Z"))).toBe("2027-01-01");
-    expect(parisToday(new Date("2026-06-30T21:59:00Z"))).toBe("2026-06-30");
   });
 });

@@ -516,10 +516,3 @@ export function subscribersCsv(rows: readonly SubscriberCsvRow[]): string {
     ]),
   );
 }
-
-const parisDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" });
-
-/** Today's calendar date in Paris, as "YYYY-MM-DD" (what "active today" and "this year" mean). */
-export function parisToday(now: Date = new Date()): string {
-  return parisDate.format(now);
-}

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { formatCalendarDate, formatInteger, plural } from "./format.ts";
+import { formatCalendarDate, formatInteger, parisToday, plural } from "./format.ts";
 
 describe("French formats", () => {
   it("groups thousands with a narrow no-break space", () => {
     expect(formatInteger(523109)).toBe("523\u202f109");
     expect(formatInteger(81)).toBe("81");
+  });
+
+  it("reads today in Paris, not in UTC", () => {
+    expect(parisToday(new Date("2026-12-31T23:30:00Z"))).toBe("2027-01-01");
+    expect(parisToday(new Date("2026-06-30T21:59:00Z"))).toBe("2026-06-30");
   });
 
   it("writes a calendar date in words, whatever the server's time zone", () => {

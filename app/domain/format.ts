@@ -14,6 +14,13 @@ export function formatCalendarDate(isoDate: string): string {
   return longDate.format(new Date(`${isoDate}T00:00:00Z`));
 }
 
+const isoDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" });
+
+/** Today's calendar date in Paris, as "YYYY-MM-DD": the day a decision is taken, what "this year" means. */
+export function parisToday(now: Date = new Date()): string {
+  return isoDate.format(now);
+}
+
 /** "1 membre", "31 membres". */
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${formatInteger(count)} ${count > 1 ? pluralForm : singular}`;

@@ -7,7 +7,6 @@ import {
   nextSteps,
   noticeEndDate,
   type OfferTerms,
-  parisDate,
   parseUnits,
   pdfRefusal,
   planChange,
@@ -72,11 +71,6 @@ describe("effective dates", () => {
     expect(effectiveDate("next_january", "2026-11-27")).toBe("2027-01-01");
     expect(effectiveDate("next_january", "2026-01-01")).toBe("2027-01-01");
     expect(effectiveDate("next_january", "2026-12-31")).toBe("2027-01-01");
-  });
-
-  it("reads today in Paris, not in UTC", () => {
-    expect(parisDate(new Date("2026-12-31T23:30:00Z"))).toBe("2027-01-01");
-    expect(parisDate(new Date("2026-06-30T21:59:00Z"))).toBe("2026-06-30");
   });
 
   it("adds months, clamping to the month's last day", () => {

@@ -19,16 +19,6 @@ const toDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const toIso = (date: Date) => date.toISOString().slice(0, 10);
 const yearOf = (iso: string) => Number(iso.slice(0, 4));
 
-/** Today in Paris, as an ISO date: the day a decision is taken for the people who take it. */
-export function parisDate(now: Date): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Europe/Paris",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
-}
-
 export function addDays(iso: string, days: number): string {
   return toIso(new Date(toDate(iso).getTime() + days * DAY));
 }

@@ -5,10 +5,10 @@ import { clientMeta, requirePermission } from "~/auth/guards.server";
 import { ChoiceFields, readChoices } from "~/components/adhesion-fields";
 import { Field } from "~/components/field";
 import { requestScopeContext, servicesContext } from "~/context.server";
+import { parisToday } from "~/domain/format";
 import {
   type FieldErrors,
   MAX_DOCUMENT_BYTES,
-  parisDate,
   requestRefusal,
   TAKES_EFFECT_LABELS,
   unitFields,
@@ -33,7 +33,7 @@ function offerIdOf(request: Request): string {
 export async function loader({ request, context }: Route.LoaderArgs) {
   const { context: who } = requirePermission(context, request, "subscriptions.request");
   const offerId = offerIdOf(request);
-  const today = parisDate(new Date());
+  const today = parisToday(new Date());
   return context.get(requestScopeContext).transaction(async (trx) => {
     const offer = await findOfferForSubscription(trx, offerId, who.cooperativeId as string);
     if (!offer || offer.status === "draft") throw data({ message: NOT_FOUND }, { status: 404 });

@@ -15,7 +15,7 @@ import {
 import { clientMeta, requirePermission } from "~/auth/guards.server";
 import { ChoiceFields, readChoices } from "~/components/adhesion-fields";
 import { requestScopeContext, servicesContext } from "~/context.server";
-import { formatCalendarDate } from "~/domain/format";
+import { formatCalendarDate, parisToday } from "~/domain/format";
 import { can } from "~/domain/permissions";
 import {
   describeEvent,
@@ -23,7 +23,6 @@ import {
   describeUnits,
   displayStatus,
   type FieldErrors,
-  parisDate,
   TAKES_EFFECT_LABELS,
   unitFields,
   unitsInputValue,
@@ -48,7 +47,7 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
   const { context: who } = requirePermission(context, request, "subscriptions.read");
   const id = idOf(params);
   const now = new Date();
-  const today = parisDate(now);
+  const today = parisToday(now);
   const search = new URL(request.url).searchParams;
   return context.get(requestScopeContext).transaction(async (trx) => {
     const subscription = await findSubscription(trx, id, who.cooperativeId as string);

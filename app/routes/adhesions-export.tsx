@@ -2,7 +2,8 @@ import { requirePermission } from "~/auth/guards.server";
 import { parseSubscriptionsQuery } from "~/components/subscriptions-table";
 import { requestScopeContext } from "~/context.server";
 import { toCsv } from "~/domain/csv";
-import { describeOptions, describeUnits, displayStatus, parisDate } from "~/domain/subscription-rules";
+import { parisToday } from "~/domain/format";
+import { describeOptions, describeUnits, displayStatus } from "~/domain/subscription-rules";
 import { listAllSubscriptions } from "~/queries/subscriptions.server";
 import type { Route } from "./+types/adhesions-export";
 
@@ -26,7 +27,7 @@ const isoToFr = (iso: string | null) => (iso ? `${iso.slice(8, 10)}/${iso.slice(
 export async function loader({ request, context }: Route.LoaderArgs) {
   const { context: who } = requirePermission(context, request, "subscriptions.approve");
   const query = parseSubscriptionsQuery(new URL(request.url).searchParams);
-  const today = parisDate(new Date());
+  const today = parisToday(new Date());
   const rows = await context.get(requestScopeContext).transaction((trx) =>
     listAllSubscriptions(trx, {
       cooperativeId: who.cooperativeId as string,

@@ -7,14 +7,13 @@ import {
 } from "~/components/subscriptions-table";
 import { requestScopeContext, servicesContext } from "~/context.server";
 import { formatEuros } from "~/domain/allocation/format-fr";
-import { formatCalendarDate } from "~/domain/format";
+import { formatCalendarDate, parisToday } from "~/domain/format";
 import { can } from "~/domain/permissions";
 import {
   describeOptions,
   describeUnits,
   displayStatus,
   nextSteps,
-  parisDate,
   SUBSCRIPTION_STATUS_LABELS,
 } from "~/domain/subscription-rules";
 import { estimateShares } from "~/queries/share-estimates.server";
@@ -51,7 +50,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const cooperativeId = who.cooperativeId as string;
   const organisationId = who.organisationId as string;
   const now = new Date();
-  const today = parisDate(now);
+  const today = parisToday(now);
   const year = Number(today.slice(0, 4));
   const scope = context.get(requestScopeContext);
   if (can(who.role, "subscriptions.approve")) {

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
+import { parisToday } from "../../app/domain/format.ts";
 import { isEmptyPlan, planTerritorySync, type TerritorySyncPlan } from "../../app/domain/territory-sync.ts";
 import type { DB, PopulationBasis } from "../schema.ts";
 import type { ReferenceEpci, TerritoryReference } from "./reference.ts";
@@ -217,9 +218,4 @@ export function describeImport(report: CooperativeImportReport): string {
     lines.push(`  - ${change.siren} ${change.name}: no longer listed, marked inactive`);
   if (report.figuresAdded > 0) lines.push(`  + ${report.figuresAdded} population figure(s) added`);
   return lines.join("\n");
-}
-
-/** Today in France, as a calendar date. */
-export function parisToday(now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(now);
 }
