@@ -356,6 +356,9 @@ async function updateGuarded(
   return true;
 }
 
+/** What a decision on a request records besides its outcome: when and by whom. */
+const decidedBy = (userId: string) => ({ decided_at: new Date(), decided_by: userId, updated_at: new Date() });
+
 /** Approves a pending request; false when it is no longer pending (withdrawn, decided meanwhile). */
 export async function approveSubscription(
   trx: Trx,
@@ -366,13 +369,7 @@ export async function approveSubscription(
     trx,
     subscription,
     { status: "requested" },
-    {
-      status: "active",
-      starts_on: input.startsOn,
-      decided_at: new Date(),
-      decided_by: input.userId,
-      updated_at: new Date(),
-    },
+    { status: "active", starts_on: input.startsOn, ...decidedBy(input.userId) },
     { userId: input.userId, action: "approved", details: { startsOn: input.startsOn } },
   );
 }
@@ -386,13 +383,7 @@ export async function rejectSubscription(
     trx,
     subscription,
     { status: "requested" },
-    {
-      status: "rejected",
-      rejection_reason: input.reason,
-      decided_at: new Date(),
-      decided_by: input.userId,
-      updated_at: new Date(),
-    },
+    { status: "rejected", rejection_reason: input.reason, ...decidedBy(input.userId) },
     { userId: input.userId, action: "rejected", details: { reason: input.reason } },
   );
 }
