@@ -24,6 +24,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2300_catalogue",
       "2026-11-27T2400_offer_member_counts",
       "2026-11-27T2450_subscription_changes",
+      "2026-11-27T2500_subscription_guards",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 

@@ -52,8 +52,8 @@ describe(`subscription moves by role (${testEngine})`, () => {
         .updateTable("subscriptions")
         .set({
           status,
-          starts_on: "2026-12-01",
-          rejection_reason: status === "rejected" ? "Hors périmètre" : null,
+          ...(status === "active" ? { starts_on: "2026-12-01" } : {}),
+          ...(status === "rejected" ? { rejection_reason: "Hors périmètre" } : {}),
         })
         .where("id", "=", id)
         .execute(),
@@ -97,5 +97,80 @@ describe(`subscription moves by role (${testEngine})`, () => {
     const offer = await newOffer("SIG");
     await request(offer);
     await expect(request(offer)).rejects.toMatchObject({ code: "23505" });
+  });
+
+  it("never lets a referent rewrite its own subscription's offer, start or decision", async () => {
+    const other = await newOffer("Autre plateforme");
+    for (const change of [
+      { offer_id: other },
+      { starts_on: "2020-01-01" },
+      { decided_by: a.referentUserId },
+      { council_decision_number: "falsifiée" },
+    ]) {
+      await expect(
+        asReferent((trx) => trx.updateTable("subscriptions").set(change).where("offer_id", "=", a.offerId).execute()),
+        JSON.stringify(change),
+      ).rejects.toMatchObject({ code: "42501" });
+    }
+  });
+
+  it("lets a referent give notice once, not move the end date afterwards, nor rejoin through a successor of an ended subscription", async () => {
+    const offer = await newOffer("Plateforme à quitter");
+    const { id } = await request(offer);
+    await asAdmin((trx) =>
+      trx
+        .updateTable("subscriptions")
+        .set({ status: "active", starts_on: "2020-01-01" })
+        .where("id", "=", id)
+        .execute(),
+    );
+    const end = (endsOn: string) =>
+      asReferent((trx) =>
+        trx
+          .updateTable("subscriptions")
+          .set({ ends_on: endsOn, notice_given_at: new Date() })
+          .where("id", "=", id)
+          .execute(),
+      );
+    await end("2021-12-31");
+    await expect(end("2030-12-31")).rejects.toMatchObject({ code: "42501" });
+    await expect(
+      asReferent((trx) =>
+        trx
+          .insertInto("subscriptions")
+          .values({
+            cooperative_id: a.cooperativeId,
+            organisation_id: a.communeId,
+            offer_id: offer,
+            status: "active",
+            starts_on: "2022-01-01",
+            replaces_id: id,
+          })
+          .execute(),
+      ),
+    ).rejects.toMatchObject({ code: "42501" });
+  });
+
+  it("keeps a subscription's history to its own organisation", async () => {
+    const { id } = await request(await newOffer("Historique"));
+    const bCommune = await database.owner
+      .insertInto("organisations")
+      .values({ cooperative_id: a.cooperativeId, kind: "other", siren: "356000000", name: "Autre organisme" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    // An admin writing A's subscription's event under another organisation: refused.
+    await expect(
+      asAdmin((trx) =>
+        trx
+          .insertInto("subscription_events")
+          .values({
+            cooperative_id: a.cooperativeId,
+            organisation_id: bCommune.id,
+            subscription_id: id,
+            action: "intrusion",
+          })
+          .execute(),
+      ),
+    ).rejects.toMatchObject({ code: "42501" });
   });
 });
