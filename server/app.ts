@@ -30,6 +30,7 @@ export function createApp(
   app.disable("x-powered-by");
   // Which proxies' X-Forwarded-For to believe for the client address (throttling per IP).
   app.set("trust proxy", options.trustProxy ?? "loopback");
+  app.use(limitBodySize);
   app.use(
     createRequestHandler({
       build: () => import("virtual:react-router/server-build"),
@@ -42,4 +43,35 @@ export function createApp(
     }),
   );
   return app;
+}
+
+/** A council decision's PDF (5 MB at most) and the form around it. */
+export const MAX_UPLOAD_REQUEST_BYTES = 6 * 1024 * 1024;
+/** Every other form. */
+export const MAX_FORM_REQUEST_BYTES = 1024 * 1024;
+const UPLOAD_PATHS = ["/adhesions/nouvelle"];
+
+/**
+ * Refuses a request body larger than its route needs before anything reads it
+ * (actions read the whole form into memory). Node's parser never reads past the
+ * declared length, so the header is enough; a body of unknown length is refused.
+ */
+function limitBodySize(req: express.Request, res: express.Response, next: express.NextFunction) {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  const declared = req.headers["content-length"];
+  if (declared === undefined) {
+    if (req.headers["transfer-encoding"] === undefined) return next();
+    res.status(411).type("text/plain; charset=utf-8").send("La taille de la requête doit être indiquée.");
+    return;
+  }
+  const page = req.path.replace(/\.data$/, "");
+  const limit = UPLOAD_PATHS.includes(page) ? MAX_UPLOAD_REQUEST_BYTES : MAX_FORM_REQUEST_BYTES;
+  if (Number(declared) > limit) {
+    res
+      .status(413)
+      .type("text/plain; charset=utf-8")
+      .send(`Envoi trop volumineux : ${Math.round(limit / 1024 / 1024)} Mo au plus.`);
+    return;
+  }
+  next();
 }
