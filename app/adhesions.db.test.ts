@@ -214,6 +214,60 @@ describe(`the adhésion workflow (${testEngine})`, () => {
     ).map((event) => event.action);
   }
 
+  /** A fresh `next_january` offer (3 months' notice, priced per agent) and A's commune subscribed since `startsOn`. */
+  async function runningSubscription(title: string, startsOn: string) {
+    const offer = await database.owner
+      .insertInto("offers")
+      .values({
+        cooperative_id: a.cooperativeId,
+        title,
+        kind: "platform",
+        status: "published",
+        takes_effect: "next_january",
+        notice_months: 3,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await database.owner
+      .insertInto("pricings")
+      .values({
+        cooperative_id: a.cooperativeId,
+        offer_id: offer.id,
+        year_from: 2026,
+        year_to: 2029,
+        definition: jsonb({
+          kind: "shares",
+          base: {
+            parts: [{ kind: "perUnitRate", unit: "agents", unitLabel: "Agents suivis", rateMillicents: 10_000_000 }],
+          },
+          options: [],
+        }),
+      })
+      .execute();
+    const subscription = await database.owner
+      .insertInto("subscriptions")
+      .values({
+        cooperative_id: a.cooperativeId,
+        organisation_id: a.communeId,
+        offer_id: offer.id,
+        status: "active",
+        starts_on: startsOn,
+        declared_units: jsonb({ agents: 3700 }),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { offerId: offer.id, id: subscription.id };
+  }
+
+  async function rowsOfOffer(offerId: string) {
+    return database.owner
+      .selectFrom("subscriptions")
+      .select(["id", "status", "starts_on", "ends_on", "notice_given_at", "replaces_id"])
+      .where("offer_id", "=", offerId)
+      .orderBy("starts_on")
+      .execute();
+  }
+
   it("requests, approves from 1 January next year, changes from the next 1 January, gives notice, ends", async () => {
     await newMail("none");
     const pdf = new TextEncoder().encode("%PDF-1.7 délibération");
@@ -675,6 +729,50 @@ describe(`the adhésion workflow (${testEngine})`, () => {
       decideAdhesion(trx, actor(b.context, "2026-05-10T10:00:00Z"), { id: mine.id, decision: "approve" }),
     );
     expect(decided).toMatchObject({ ok: false, status: 404 });
+  });
+
+  it("ends at the rule's date notice given before a scheduled change starts, and the change never runs", async () => {
+    await database.owner.deleteFrom("outbox_emails").execute();
+    seen = 0;
+    const { offerId, id } = await runningSubscription("Plateforme de dématérialisation", "2027-01-01");
+    const changed = await run<Awaited<ReturnType<typeof changeAdhesion>>>(a.referentContext, (trx) =>
+      changeAdhesion(trx, actor(a.referentContext, "2027-03-10T10:00:00Z"), {
+        id,
+        draft: { optionKeys: [], units: { agents: "40" } },
+      }),
+    );
+    if (!changed.ok || !changed.successorId) throw new Error(JSON.stringify(changed));
+    const successorId = changed.successorId;
+    expect(await newMail(id)).toEqual([{ to: await emailOf(a.adminUserId), subject: expect.any(String) }]);
+
+    // 1 September 2027, 3 months' notice: 31 December 2027, before the change of 1 January 2028.
+    const notice = await run<Awaited<ReturnType<typeof giveAdhesionNotice>>>(a.referentContext, (trx) =>
+      giveAdhesionNotice(trx, actor(a.referentContext, "2027-09-01T10:00:00Z"), { id: successorId }),
+    );
+    expect(notice).toEqual({ ok: true, id, endsOn: "2027-12-31" });
+    const rows = await rowsOfOffer(offerId);
+    expect(rows.map((row) => [row.id, row.status, row.starts_on, row.ends_on, row.notice_given_at !== null])).toEqual([
+      [id, "active", "2027-01-01", "2027-12-31", true],
+      [successorId, "withdrawn", "2028-01-01", null, false],
+    ]);
+    expect(await eventsOf(id)).toEqual(["change_scheduled", "notice_given"]);
+    expect(await eventsOf(successorId)).toEqual(["replaced", "change_cancelled"]);
+    expect(await newMail(id)).toEqual([
+      { to: await emailOf(a.adminUserId), subject: expect.stringContaining("Préavis") },
+    ]);
+    // Nothing active in 2028: the member may ask again, and no further notice is taken.
+    const listed = await run(a.referentContext, (trx) =>
+      listOrganisationSubscriptions(trx, a.cooperativeId, a.communeId),
+    );
+    expect(
+      listed
+        .filter((row) => row.offerId === offerId && row.status === "active")
+        .map((row) => [row.endsOn, row.successorStartsOn]),
+    ).toEqual([["2027-12-31", null]]);
+    const twice = await run<Awaited<ReturnType<typeof giveAdhesionNotice>>>(a.referentContext, (trx) =>
+      giveAdhesionNotice(trx, actor(a.referentContext, "2027-09-02T10:00:00Z"), { id }),
+    );
+    expect(twice).toMatchObject({ ok: false, message: expect.stringContaining("déjà été donné") });
   });
 
   it("lists the cooperative's subscriptions for its admins: pending oldest first, filter, sort, pages", async () => {

@@ -8,9 +8,10 @@ import {
   describeOptions,
   effectiveDate,
   type FieldErrors,
-  noticeEndDate,
+  type NoticePlan,
   pdfRefusal,
   planChange,
+  planNotice,
   type RequestDraft,
   requestRefusal,
   safePdfName,
@@ -21,6 +22,7 @@ import { notify } from "./notifications/notify.server.tsx";
 import {
   acceptRulebook,
   approveSubscription,
+  cancelScheduledChange,
   changeSubscriptionInPlace,
   createSubscription,
   findOfferForSubscription,
@@ -351,14 +353,12 @@ export async function changeAdhesion(
   return { ok: true, id: subscription.id, successorId };
 }
 
-/** The end date notice given today would set (shown before confirming). */
-export function noticeDateFor(subscription: SubscriptionDetail, now: Date): string {
-  return noticeEndDate(
-    subscription.offer.takesEffect,
-    subscription.offer.noticeMonths,
-    parisToday(now),
-    subscription.startsOn,
-  );
+/**
+ * What notice given today would do (shown before confirming): the end date, and whether it cancels a change scheduled
+ * after it (decision 014).
+ */
+export function noticePlanFor(subscription: SubscriptionDetail, now: Date): NoticePlan {
+  return planNotice(subscription.offer.takesEffect, subscription.offer.noticeMonths, parisToday(now), subscription);
 }
 
 export async function giveAdhesionNotice(
@@ -366,16 +366,37 @@ export async function giveAdhesionNotice(
   actor: Actor,
   input: { id: string },
 ): Promise<StepOutcome<{ id: string; endsOn: string }>> {
-  const today = parisToday(actor.now ?? new Date());
+  const now = actor.now ?? new Date();
+  const today = parisToday(now);
   const subscription = await ownSubscription(trx, actor, input.id);
   if (!subscription) return NOT_FOUND;
   const refusal = runningRefusal(subscription, today);
   if (refusal) return refused(refusal);
-  if (subscription.noticeGivenAt) return refused("Le préavis a déjà été donné pour cette adhésion.");
-  const endsOn = noticeDateFor(subscription, actor.now ?? new Date());
-  if (!(await giveNotice(trx, ref(subscription), { userId: actor.context.userId, endsOn }))) {
-    return refused("Le préavis a déjà été donné pour cette adhésion.");
+  const alreadyGiven = refused("Le préavis a déjà été donné pour cette adhésion.");
+  if (subscription.noticeGivenAt) return alreadyGiven;
+  const plan = noticePlanFor(subscription, now);
+  const { endsOn } = plan;
+  const userId = actor.context.userId;
+  if (plan.kind === "cancel_change") {
+    // Notice before a scheduled change starts: the change never applies, the row it replaces ends the subscription.
+    const replaced = subscription.replacesId ? await ownSubscription(trx, actor, subscription.replacesId) : null;
+    if (!replaced) return NOT_FOUND;
+    if (
+      !(await cancelScheduledChange(trx, { successor: ref(subscription), replaced: ref(replaced) }, { userId, endsOn }))
+    ) {
+      return alreadyGiven;
+    }
+    await audit(trx, actor, replaced, "subscription.notice_given", { endsOn });
+    await tellOperator(
+      trx,
+      actor,
+      replaced,
+      `Préavis de ${replaced.organisationName} pour « ${replaced.offer.title} »`,
+      `L'adhésion se terminera le ${formatCalendarDate(endsOn)} ; la modification prévue au ${formatCalendarDate(subscription.startsOn ?? endsOn)} est annulée.`,
+    );
+    return { ok: true, id: replaced.id, endsOn };
   }
+  if (!(await giveNotice(trx, ref(subscription), { userId, endsOn }))) return alreadyGiven;
   await audit(trx, actor, subscription, "subscription.notice_given", { endsOn });
   await tellOperator(
     trx,

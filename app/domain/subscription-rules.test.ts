@@ -10,6 +10,7 @@ import {
   parseUnits,
   pdfRefusal,
   planChange,
+  planNotice,
   type RequestDraft,
   requestRefusal,
   requiredUnits,
@@ -97,6 +98,28 @@ describe("notice", () => {
   it("never ends a subscription before it starts", () => {
     expect(noticeEndDate("next_january", 0, "2026-12-01", "2027-01-01")).toBe("2027-12-31");
     expect(noticeEndDate("on_approval", 0, "2026-12-01", "2027-02-10")).toBe("2027-02-28");
+  });
+
+  it("on a change scheduled from 1 January, follows the rule from the day it is given and cancels the change when it ends before", () => {
+    const successor = { startsOn: "2028-01-01", replacesId: "0b8a1f6e-6a59-4c2a-9f55-3f2d1f0e6a11" };
+    // 1 September 2027, 3 months: 31 December 2027, not the end of the successor's first year.
+    expect(planNotice("next_january", 3, "2027-09-01", successor)).toEqual({
+      kind: "cancel_change",
+      endsOn: "2027-12-31",
+    });
+    expect(planNotice("next_january", 3, "2027-10-01", successor)).toEqual({
+      kind: "cancel_change",
+      endsOn: "2027-12-31",
+    });
+    // Too late for 2027: the change applies and the successor ends on 31 December 2028.
+    expect(planNotice("next_january", 3, "2027-10-02", successor)).toEqual({ kind: "end", endsOn: "2028-12-31" });
+    // Once the successor runs, as any subscription.
+    expect(planNotice("next_january", 3, "2028-02-01", successor)).toEqual({ kind: "end", endsOn: "2028-12-31" });
+    // A subscription that replaces nothing and has not started still ends no earlier than its first year.
+    expect(planNotice("next_january", 3, "2026-12-01", { startsOn: "2027-01-01", replacesId: null })).toEqual({
+      kind: "end",
+      endsOn: "2027-12-31",
+    });
   });
 });
 

@@ -67,6 +67,31 @@ export function noticeEndDate(
 }
 
 /**
+ * What notice given on `givenOn` does to a subscription. A successor (`replacesId`, a change scheduled from 1 January)
+ * continues a subscription already running, so its notice follows the rule from the day it is given, never pushed to
+ * the end of the successor's start year. When that date falls before the successor starts, the change never applies:
+ * the successor is cancelled and the subscription ends with the row it replaces, on that row's last day (31 December,
+ * the rule's date: a successor starts on 1 January and ends the day before are the only dates a change sets).
+ */
+export type NoticePlan = { kind: "end"; endsOn: string } | { kind: "cancel_change"; endsOn: string };
+
+export function planNotice(
+  takesEffect: OfferTakesEffect,
+  noticeMonths: number,
+  givenOn: string,
+  subscription: { startsOn: string | null; replacesId: string | null },
+): NoticePlan {
+  if (subscription.replacesId === null) {
+    return { kind: "end", endsOn: noticeEndDate(takesEffect, noticeMonths, givenOn, subscription.startsOn) };
+  }
+  const endsOn = noticeEndDate(takesEffect, noticeMonths, givenOn, null);
+  if (subscription.startsOn !== null && endsOn < subscription.startsOn) {
+    return { kind: "cancel_change", endsOn: addDays(subscription.startsOn, -1) };
+  }
+  return { kind: "end", endsOn };
+}
+
+/**
  * How a change of options or units applies: to the row itself for an "on_approval" offer or a subscription that
  * has not started yet; otherwise as a successor starting on 1 January next year, the current row ending on
  * 31 December.
@@ -368,6 +393,7 @@ export type SubscriptionEventAction =
   | "change_scheduled"
   | "replaced"
   | "notice_given"
+  | "change_cancelled"
   | "rulebook_accepted";
 
 /** One line of the history, in French, from an event's action and details. */
@@ -394,6 +420,8 @@ export function describeEvent(action: string, details: Record<string, unknown>):
       return `Fait suite à l'adhésion précédente, modifiée à compter du ${date("startsOn")}.`;
     case "notice_given":
       return `Préavis donné : l'adhésion se termine le ${date("endsOn")}.`;
+    case "change_cancelled":
+      return `Modification annulée : le préavis met fin à l'adhésion le ${date("endsOn")}, avant qu'elle ne prenne effet.`;
     case "rulebook_accepted":
       return `Version ${String(details.version ?? "?")} du règlement acceptée.`;
     default:

@@ -334,12 +334,12 @@ type Ref = { id: string; cooperativeId: string; organisationId: string };
 
 /**
  * Updates a subscription that still has the status it is expected to have (and, with `noticeNotGiven`, no notice
- * yet), then adds its history line; false when the guard matched nothing (a stale page).
+ * yet; with `endsOn`, that last day), then adds its history line; false when the guard matched nothing (a stale page).
  */
 async function updateGuarded(
   trx: Trx,
   subscription: Ref,
-  guard: { status: SubscriptionStatus; noticeNotGiven?: boolean },
+  guard: { status: SubscriptionStatus; noticeNotGiven?: boolean; endsOn?: string },
   set: UpdateObject<DB, "subscriptions">,
   event: { userId: string; action: string; details?: Record<string, unknown> },
 ): Promise<boolean> {
@@ -350,6 +350,7 @@ async function updateGuarded(
     .where("cooperative_id", "=", subscription.cooperativeId)
     .where("status", "=", guard.status);
   if (guard.noticeNotGiven) update = update.where("notice_given_at", "is", null);
+  if (guard.endsOn !== undefined) update = update.where("ends_on", "=", guard.endsOn);
   const done = await update.returning("id").executeTakeFirst();
   if (!done) return false;
   await addEvent(trx, subscription, event.userId, event.action, event.details);
@@ -503,6 +504,40 @@ export async function giveNotice(
     { ends_on: input.endsOn, notice_given_at: new Date(), updated_at: new Date() },
     { userId: input.userId, action: "notice_given", details: { endsOn: input.endsOn } },
   );
+}
+
+/**
+ * Notice given before a scheduled change takes effect, ending the subscription before it: the row the change replaces,
+ * already ending the day before, records the notice, and the successor is cancelled ('withdrawn', its history says
+ * why). False when nothing was written (notice already given, or the row no longer ends on that date).
+ */
+export async function cancelScheduledChange(
+  trx: Trx,
+  rows: { successor: Ref; replaced: Ref },
+  input: { userId: string; endsOn: string },
+): Promise<boolean> {
+  const noticed = await updateGuarded(
+    trx,
+    rows.replaced,
+    { status: "active", noticeNotGiven: true, endsOn: input.endsOn },
+    { notice_given_at: new Date(), updated_at: new Date() },
+    { userId: input.userId, action: "notice_given", details: { endsOn: input.endsOn } },
+  );
+  if (!noticed) return false;
+  const cancelled = await trx
+    .updateTable("subscriptions")
+    .set({ status: "withdrawn", updated_at: new Date() })
+    .where("id", "=", rows.successor.id)
+    .where("cooperative_id", "=", rows.successor.cooperativeId)
+    .where("status", "=", "active")
+    .where("replaces_id", "=", rows.replaced.id)
+    .where("starts_on", ">", input.endsOn)
+    .returning("id")
+    .executeTakeFirst();
+  // The step locked both rows first: a successor gone meanwhile is a bug, and the notice must not stay half-written.
+  if (!cancelled) throw new Error(`scheduled change ${rows.successor.id} could not be cancelled`);
+  await addEvent(trx, rows.successor, input.userId, "change_cancelled", { endsOn: input.endsOn });
+  return true;
 }
 
 export async function acceptRulebook(

@@ -8,7 +8,7 @@ import {
   changePlanFor,
   decideAdhesion,
   giveAdhesionNotice,
-  noticeDateFor,
+  noticePlanFor,
   type StepOutcome,
   withdrawAdhesion,
 } from "~/adhesions.server";
@@ -118,7 +118,7 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
       step,
       preview: {
         approvalDate: allowed.approve ? approvalDate(subscription, now) : null,
-        noticeDate: allowed.notice ? noticeDateFor(subscription, now) : null,
+        notice: allowed.notice ? noticePlanFor(subscription, now) : null,
         plan,
       },
       units: unitFields(pricing),
@@ -391,11 +391,15 @@ export default function Adhesion({ loaderData, actionData }: Route.ComponentProp
           </div>
         </Form>
       ) : null}
-      {shown === "notice" && preview.noticeDate ? (
+      {shown === "notice" && preview.notice ? (
         <Form method="post" className="panel">
           <p>
             Donner le préavis pour « {s.offerTitle} » ? Avec un préavis de {s.noticeMonths} mois, l'adhésion se
-            terminera le <strong>{formatCalendarDate(preview.noticeDate)}</strong>. L'opérateur en sera prévenu.
+            terminera le <strong>{formatCalendarDate(preview.notice.endsOn)}</strong>
+            {preview.notice.kind === "cancel_change" && s.startsOn
+              ? `, avant la modification prévue au ${formatCalendarDate(s.startsOn)}, qui sera annulée`
+              : ""}
+            . L'opérateur en sera prévenu.
           </p>
           <input type="hidden" name="intent" value="notice" />
           <button type="submit">Confirmer le préavis</button> {cancel}
