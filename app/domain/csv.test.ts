@@ -35,4 +35,11 @@ describe("CSV for French Excel", () => {
       .split("\r\n")[1];
     expect(row).toBe("'=1+1;'+33 4 67;'@SUM(A1);'-x;-12,50");
   });
+
+  it("neutralises a formula that starts like a negative number, keeps negative numbers typed as text", () => {
+    const row = toCsv(["a", "b", "c"], [["-1+cmd|'/C calc'!A0", "-12,50", "-3"]])
+      .slice(1)
+      .split("\r\n")[1];
+    expect(row).toBe("'-1+cmd|'/C calc'!A0;-12,50;-3");
+  });
 });

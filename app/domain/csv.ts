@@ -8,11 +8,13 @@ const SEPARATOR = ";";
 const LINE_END = "\r\n";
 
 /**
- * A text cell Excel would take for a formula ("=", "+", "@", a tab or CR, or "-" not followed by a digit) gets a
- * leading apostrophe, so that a name typed by a user never runs as a formula. Numbers are left as they are.
+ * A text cell Excel would take for a formula ("=", "+", "@", a tab or CR, or "-" unless the whole cell is a
+ * negative number) gets a leading apostrophe, so that a name typed by a user never runs as a formula
+ * ("-1+cmd|..." included). Numbers are left as they are.
  */
 function neutralise(text: string): string {
-  return /^[=+@\t\r]/.test(text) || /^-(?![\d,])/.test(text) ? `'${text}` : text;
+  const negativeNumber = /^-\d+(?:[.,]\d+)?$/.test(text);
+  return /^[=+@\t\r]/.test(text) || (text.startsWith("-") && !negativeNumber) ? `'${text}` : text;
 }
 
 function field(cell: CsvCell): string {

@@ -116,4 +116,32 @@ describe(`share estimates and the simulator's figures (${testEngine})`, () => {
     });
     expect(estimate).toMatchObject({ ok: false, error: expect.stringContaining("CCAS de Test") });
   });
+
+  it("never names another member to a commune when that member stops the computation; an operator admin is told which", async () => {
+    const other = await database.owner
+      .insertInto("organisations")
+      .values({ cooperative_id: cooperativeId, kind: "other", siren: "356000000", name: "Organisme sans population" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await database.owner
+      .insertInto("subscriptions")
+      .values({
+        cooperative_id: cooperativeId,
+        organisation_id: other.id,
+        offer_id: offerId,
+        starts_on: `${YEAR}-01-01`,
+      })
+      .execute();
+    const castelnau = await idOf("213400575");
+    const scopes = requestScopeFactory(database.app);
+    const asked = { cooperativeId, organisationId: castelnau, year: YEAR, offerId };
+    const forTheCommune = await estimateShares(scopes, asked);
+    expect(forTheCommune).toMatchObject({ ok: false, error: expect.stringContaining("un autre membre") });
+    expect(JSON.stringify(forTheCommune)).not.toContain("Organisme sans population");
+    expect(JSON.stringify(forTheCommune)).not.toContain("356000000");
+    expect(await estimateShares(scopes, { ...asked, revealOtherMembers: true })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("Organisme sans population"),
+    });
+  });
 });

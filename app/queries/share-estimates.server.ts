@@ -35,6 +35,8 @@ export async function estimateShares(
     year: number;
     offerId?: string;
     simulate?: SimulatedSubscription;
+    /** Operator admins see which other member stops a computation; others only that one does. */
+    revealOtherMembers?: boolean;
   },
 ): Promise<ShareEstimate> {
   const offerId = input.simulate?.offerId ?? input.offerId;
@@ -105,7 +107,27 @@ export async function estimateShares(
       return { ok: true as const, rows, totals, notes: report.notes };
     });
   } catch (error) {
-    if (error instanceof AllocationError || error instanceof PriceBookError) return { ok: false, error: error.message };
+    if (error instanceof AllocationError) {
+      // Which other commune subscribes, and what it declared, is not the asking member's to know.
+      const aboutAnother = error.member !== undefined && error.member.siren !== (await sirenOf(scopes, input));
+      if (aboutAnother && !input.revealOtherMembers) {
+        return {
+          ok: false,
+          error:
+            "il manque une donnée d'un autre membre de l'offre (population ou quantités déclarées). Signalez-le à la coopérative.",
+        };
+      }
+      return { ok: false, error: error.message };
+    }
+    if (error instanceof PriceBookError) return { ok: false, error: error.message };
     throw error;
   }
+}
+
+function sirenOf(scopes: RequestScopeFactory, input: { cooperativeId: string; organisationId: string }) {
+  return scopes({ userId: null, cooperativeId: input.cooperativeId, organisationId: null, role: null })
+    .transaction((trx) =>
+      trx.selectFrom("organisations").select("siren").where("id", "=", input.organisationId).executeTakeFirst(),
+    )
+    .then((row) => row?.siren);
 }

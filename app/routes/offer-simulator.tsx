@@ -1,7 +1,9 @@
 import { data, Form, Link } from "react-router";
+import { z } from "zod";
 import { requirePermission } from "~/auth/guards.server";
 import { requestScopeContext, servicesContext } from "~/context.server";
 import { formatEuros, formatUnits } from "~/domain/allocation/format-fr";
+import { parisToday } from "~/domain/format";
 import { parseUnits, unitFields } from "~/domain/subscription-rules";
 import { listPricings } from "~/queries/price-book.server";
 import { estimateShares } from "~/queries/share-estimates.server";
@@ -15,6 +17,7 @@ const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle
  */
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const auth = requirePermission(context, request, "costs.simulate");
+  if (!z.uuid().safeParse(params.id).success) throw data({ message: "Offre introuvable." }, { status: 404 });
   const cooperativeId = auth.context.cooperativeId as string;
   const admin = auth.context.role === "operator_admin";
   const url = new URL(request.url);
@@ -42,7 +45,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   });
   if (!offer) throw data({ message: "Offre introuvable." }, { status: 404 });
 
-  const currentYear = new Date().getFullYear();
+  const currentYear = Number(parisToday().slice(0, 4));
   const shareYears = pricings
     .filter((pricing) => pricing.definition.kind === "shares")
     .flatMap((pricing) =>
@@ -93,6 +96,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     cooperativeId,
     organisationId,
     year,
+    revealOtherMembers: admin,
     simulate: { offerId: offer.id, options: chosenOptions, units: declared },
   });
   return {
