@@ -31,6 +31,7 @@ import {
   findSubscription,
   giveNotice,
   listOrganisationOfferSubscriptions,
+  lockSubscription,
   operatorAdminIds,
   referentIds,
   rejectSubscription,
@@ -54,12 +55,36 @@ export interface Actor {
   now?: Date;
 }
 
-export type StepOutcome<T = { id: string }> =
-  | ({ ok: true } & T)
-  | { ok: false; status: 400 | 404; message?: string; errors?: FieldErrors };
+export type StepOutcome<T = { id: string }> = ({ ok: true } & T) | StepFailure;
+
+export type StepFailure = { ok: false; status: 400 | 404; message?: string; errors?: FieldErrors };
 
 const NOT_FOUND = { ok: false as const, status: 404 as const, message: "Adhésion introuvable." };
 const refused = (message: string) => ({ ok: false as const, status: 400 as const, message });
+
+/**
+ * A step that lost a race the database settled, as the French refusal its page shows; null for any other error (the
+ * caller rethrows it). Two joins at once to an offer without approval: the second meets the overlap trigger (23P01);
+ * two requests at once: the one-open-request index (23505); a step on a subscription moved meanwhile into another's
+ * dates: the overlap trigger.
+ */
+export function raceRefusal(error: unknown, step: "request" | "step"): StepFailure | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (step === "request" && code === "23505") {
+    return refused("Votre organisation a déjà une demande en cours pour cette offre.");
+  }
+  if (step === "request" && code === "23P01") {
+    return refused(
+      "Votre organisation est déjà adhérente à cette offre : modifiez son adhésion plutôt que d'en demander une autre.",
+    );
+  }
+  if (step === "step" && code === "23P01") {
+    return refused(
+      "Cette adhésion vient d'être modifiée : rechargez la page pour voir où elle en est, puis recommencez.",
+    );
+  }
+  return null;
+}
 const pathOf = (id: string) => `/adhesions/${id}`;
 const yearOf = (iso: string) => Number(iso.slice(0, 4));
 
@@ -164,7 +189,7 @@ export async function decideAdhesion(
   input: { id: string; decision: "approve" | "reject"; reason?: string },
 ): Promise<StepOutcome<{ id: string; startsOn: string | null }>> {
   const { context } = actor;
-  const subscription = await findSubscription(trx, input.id, context.cooperativeId);
+  const subscription = await lockedSubscription(trx, actor, input.id);
   if (!subscription) return NOT_FOUND;
   if (subscription.status !== "requested") return NOT_PENDING(subscription);
   const recipients = await referentIds(trx, subscription.organisationId);
@@ -240,9 +265,19 @@ async function announceDecision(
   });
 }
 
-/** A subscription of the actor's own organisation, for the referent's steps. */
+/**
+ * A subscription a step is about to move, locked first (with the row it replaces) for the rest of the transaction,
+ * then read: of two steps at once, the second waits and reads what the first wrote. Null when not found or not
+ * writable by the actor.
+ */
+async function lockedSubscription(trx: Trx, actor: Actor, id: string): Promise<SubscriptionDetail | null> {
+  if (!(await lockSubscription(trx, id, actor.context.cooperativeId))) return null;
+  return findSubscription(trx, id, actor.context.cooperativeId);
+}
+
+/** A subscription of the actor's own organisation, locked, for the referent's steps. */
 async function ownSubscription(trx: Trx, actor: Actor, id: string): Promise<SubscriptionDetail | null> {
-  const subscription = await findSubscription(trx, id, actor.context.cooperativeId);
+  const subscription = await lockedSubscription(trx, actor, id);
   return subscription && subscription.organisationId === actor.context.organisationId ? subscription : null;
 }
 

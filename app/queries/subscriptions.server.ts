@@ -311,6 +311,31 @@ export async function findSubscription(
   };
 }
 
+/**
+ * Locks a subscription, and the row it replaces first, until the transaction ends (SELECT … FOR UPDATE): the first
+ * read of every workflow step, so that a step running at the same moment waits, then reads what this one wrote
+ * (a notice committed meanwhile is seen, not overwritten by stale values). Rows are locked oldest first, the same
+ * order for every step. False when the row does not exist here or the caller may not write it (row-level security:
+ * another organisation's, a viewer).
+ */
+export async function lockSubscription(trx: Trx, id: string, cooperativeId: string): Promise<boolean> {
+  const rows = await trx
+    .selectFrom("subscriptions")
+    .select("id")
+    .where("cooperative_id", "=", cooperativeId)
+    .where((eb) =>
+      eb.or([
+        eb("id", "=", id),
+        eb("id", "=", eb.selectFrom("subscriptions as row").select("row.replaces_id").where("row.id", "=", id)),
+      ]),
+    )
+    .orderBy("starts_on", sql`asc nulls last`)
+    .orderBy("created_at")
+    .forUpdate()
+    .execute();
+  return rows.some((row) => row.id === id);
+}
+
 /** The history of a subscription, oldest first, with who acted. */
 export async function listSubscriptionEvents(trx: Trx, subscriptionId: string) {
   const rows = await trx
@@ -440,6 +465,9 @@ export async function scheduleSubscriptionChange(
     .where("id", "=", subscription.id)
     .where("cooperative_id", "=", subscription.cooperativeId)
     .where("status", "=", "active")
+    // The end and the notice the successor copies must still be the ones read (the step locked the row first).
+    .where(sql<boolean>`ends_on IS NOT DISTINCT FROM ${subscription.endsOn}::date`)
+    .where("notice_given_at", subscription.noticeGivenAt === null ? "is" : "is not", null)
     .returning([
       "offer_id",
       "council_decision_number",

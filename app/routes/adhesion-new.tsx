@@ -1,6 +1,6 @@
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
-import { type Actor, requestAdhesion, type UploadedFile } from "~/adhesions.server";
+import { type Actor, raceRefusal, requestAdhesion, type StepFailure, type UploadedFile } from "~/adhesions.server";
 import { clientMeta, requirePermission } from "~/auth/guards.server";
 import { ChoiceFields, readChoices } from "~/components/adhesion-fields";
 import { Field } from "~/components/field";
@@ -99,16 +99,11 @@ export async function action({ request, context }: Route.ActionArgs) {
       if (result.ok && fileError) throw new RefusedFile();
       return result;
     })
-    .catch((error: unknown) => {
-      if (error instanceof RefusedFile) return { ok: false as const, status: 400 as const, errors: {} as FieldErrors };
-      // Two requests at once: the second meets the one-open-request index.
-      if ((error as { code?: string }).code === "23505") {
-        return {
-          ok: false as const,
-          status: 400 as const,
-          message: "Votre organisation a déjà une demande en cours pour cette offre.",
-        };
-      }
+    .catch((error: unknown): StepFailure => {
+      if (error instanceof RefusedFile) return { ok: false, status: 400, errors: {} } satisfies StepFailure;
+      // Two requests (or joins) at once: the second meets the one-open-request index (or the overlap trigger).
+      const refusal = raceRefusal(error, "request");
+      if (refusal) return refusal;
       throw error;
     });
   if (!outcome.ok) {

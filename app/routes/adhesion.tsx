@@ -9,6 +9,7 @@ import {
   decideAdhesion,
   giveAdhesionNotice,
   noticePlanFor,
+  raceRefusal,
   type StepOutcome,
   withdrawAdhesion,
 } from "~/adhesions.server";
@@ -149,22 +150,30 @@ export async function action({ params, request, context }: Route.ActionArgs) {
     ipAddress: clientMeta(context, request).ipAddress,
   };
   const choices = step === "change" ? readChoices(form) : null;
-  const outcome: StepOutcome<object> = await context.get(requestScopeContext).transaction(async (trx) => {
-    switch (step) {
-      case "approve":
-        return decideAdhesion(trx, actor, { id, decision: "approve" });
-      case "reject":
-        return decideAdhesion(trx, actor, { id, decision: "reject", reason: String(form.get("reason") ?? "") });
-      case "withdraw":
-        return withdrawAdhesion(trx, actor, { id });
-      case "change":
-        return changeAdhesion(trx, actor, { id, draft: choices ?? { optionKeys: [], units: {} } });
-      case "notice":
-        return giveAdhesionNotice(trx, actor, { id });
-      case "rulebook":
-        return acceptAdhesionRulebook(trx, actor, { id, rulebookVersionId: String(form.get("rulebook") ?? "") });
-    }
-  });
+  const outcome: StepOutcome<object> = await context
+    .get(requestScopeContext)
+    .transaction(async (trx): Promise<StepOutcome<object>> => {
+      switch (step) {
+        case "approve":
+          return decideAdhesion(trx, actor, { id, decision: "approve" });
+        case "reject":
+          return decideAdhesion(trx, actor, { id, decision: "reject", reason: String(form.get("reason") ?? "") });
+        case "withdraw":
+          return withdrawAdhesion(trx, actor, { id });
+        case "change":
+          return changeAdhesion(trx, actor, { id, draft: choices ?? { optionKeys: [], units: {} } });
+        case "notice":
+          return giveAdhesionNotice(trx, actor, { id });
+        case "rulebook":
+          return acceptAdhesionRulebook(trx, actor, { id, rulebookVersionId: String(form.get("rulebook") ?? "") });
+      }
+    })
+    .catch((error: unknown) => {
+      // Another step on this subscription got there first (the overlap trigger settled it).
+      const refusal = raceRefusal(error, "step");
+      if (refusal) return refusal;
+      throw error;
+    });
   if (!outcome.ok) {
     if (outcome.status === 404) throw data({ message: outcome.message ?? NOT_FOUND }, { status: 404 });
     return data(
