@@ -3,8 +3,10 @@ import type { RequestContext } from "../db/request-context.ts";
 import type { DB } from "../db/schema.ts";
 import { type AuditEvent, recordEvent } from "./audit.server.ts";
 import { formatUnits } from "./domain/allocation/format-fr.ts";
+import type { Pricing } from "./domain/allocation/pricing-schema.ts";
 import { formatCalendarDate, parisToday } from "./domain/format.ts";
 import {
+  changePricingYear,
   describeOptions,
   effectiveDate,
   type FieldErrors,
@@ -331,6 +333,19 @@ export function changePlanFor(subscription: SubscriptionDetail, now: Date) {
   return planChange(subscription.offer.takesEffect, subscription.startsOn ?? parisToday(now), parisToday(now));
 }
 
+/**
+ * The pricing a change is checked against, and whose units its form asks: that of the year the change applies to
+ * (`changePricingYear`), or this year's when that year has none yet.
+ */
+export async function changePricing(trx: Trx, subscription: SubscriptionDetail, now: Date): Promise<Pricing | null> {
+  const today = parisToday(now);
+  const year = changePricingYear(changePlanFor(subscription, now), subscription.startsOn, today);
+  return (
+    (await findPricingInYear(trx, subscription.offer.id, year)) ??
+    (await findPricingInYear(trx, subscription.offer.id, yearOf(today)))
+  );
+}
+
 export async function changeAdhesion(
   trx: Trx,
   actor: Actor,
@@ -342,10 +357,7 @@ export async function changeAdhesion(
   const refusal = runningRefusal(subscription, today);
   if (refusal) return refused(refusal);
   const plan = changePlanFor(subscription, actor.now ?? new Date());
-  const year = plan.kind === "successor" ? yearOf(plan.startsOn) : yearOf(subscription.startsOn ?? today);
-  const pricing =
-    (await findPricingInYear(trx, subscription.offer.id, Math.max(year, yearOf(today)))) ??
-    (await findPricingInYear(trx, subscription.offer.id, yearOf(today)));
+  const pricing = await changePricing(trx, subscription, actor.now ?? new Date());
   const validation = validateChange(subscription.offer, input.draft, pricing);
   if (!validation.ok) return { ok: false, status: 400, errors: validation.errors };
   const { optionKeys, declaredUnits } = validation.value;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Pricing } from "./allocation/pricing-schema.ts";
 import {
   addMonths,
+  changePricingYear,
   displayStatus,
   effectiveDate,
   nextSteps,
@@ -135,6 +136,14 @@ describe("how a change applies", () => {
       startsOn: "2027-01-01",
       currentEndsOn: "2026-12-31",
     });
+  });
+
+  it("is priced in the year it applies to: the successor's, the start year of one not started, else this year", () => {
+    const year = (takesEffect: "on_approval" | "next_january", startsOn: string, today: string) =>
+      changePricingYear(planChange(takesEffect, startsOn, today), startsOn, today);
+    expect(year("next_january", "2025-01-01", "2026-11-27")).toBe(2027);
+    expect(year("next_january", "2027-01-01", "2026-11-27")).toBe(2027);
+    expect(year("on_approval", "2025-03-01", "2026-11-27")).toBe(2026);
   });
 });
 

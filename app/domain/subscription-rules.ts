@@ -104,6 +104,15 @@ export function planChange(takesEffect: OfferTakesEffect, startsOn: string, toda
   return { kind: "successor", startsOn: startsNext, currentEndsOn: addDays(startsNext, -1) };
 }
 
+/**
+ * The pricing year a change applies to, the same for the form's unit fields and for its validation: the successor's
+ * first year; for a change in place, this year, or the subscription's first year when it has not started yet.
+ */
+export function changePricingYear(plan: ChangePlan, startsOn: string | null, today: string): number {
+  if (plan.kind === "successor") return yearOf(plan.startsOn);
+  return Math.max(yearOf(startsOn ?? today), yearOf(today));
+}
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const MAX_UNITS_HUNDREDTHS = 100_000_000_000; // one billion units

@@ -6,6 +6,7 @@ import {
   approvalDate,
   changeAdhesion,
   changePlanFor,
+  changePricing,
   decideAdhesion,
   giveAdhesionNotice,
   noticePlanFor,
@@ -28,7 +29,7 @@ import {
   unitFields,
   unitsInputValue,
 } from "~/domain/subscription-rules";
-import { findPricingInYear, findSubscription, listSubscriptionEvents } from "~/queries/subscriptions.server";
+import { findSubscription, listSubscriptionEvents } from "~/queries/subscriptions.server";
 import type { Route } from "./+types/adhesion";
 
 const NOT_FOUND = "Adhésion introuvable.";
@@ -79,8 +80,7 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
     const asked = search.get("etape");
     const step = STEPS.find((candidate) => candidate === asked && allowed[candidate]) ?? null;
     const plan = allowed.change ? changePlanFor(subscription, now) : null;
-    const pricingYear = plan?.kind === "successor" ? Number(plan.startsOn.slice(0, 4)) : Number(today.slice(0, 4));
-    const pricing = step === "change" ? await findPricingInYear(trx, subscription.offer.id, pricingYear) : null;
+    const pricing = step === "change" ? await changePricing(trx, subscription, now) : null;
     return {
       subscription: {
         id: subscription.id,

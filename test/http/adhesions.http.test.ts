@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parisToday } from "../../app/domain/format.ts";
 import type { Database } from "../../db/engine.ts";
+import { jsonb } from "../../db/jsonb.ts";
 import { createTestDatabase } from "../database.ts";
 import { seedTenant, sirenFrom, type Tenant } from "../tenants.ts";
 import { servePortal, sessionCookieFor } from "./server.ts";
@@ -228,5 +230,65 @@ describe("adhésions over HTTP: a request with its council decision PDF, kept in
         .split("\r\n")
         .filter(Boolean),
     ).toHaveLength(1);
+  });
+
+  it("asks, on a change of a subscription not started yet, the units of the pricing of its first year", async () => {
+    // The change is checked against the pricing of the year it applies to: the form must ask that pricing's units.
+    const year = Number(parisToday(new Date()).slice(0, 4));
+    const offer = await database.owner
+      .insertInto("offers")
+      .values({
+        cooperative_id: a.cooperativeId,
+        title: "Plateforme SIG",
+        kind: "platform",
+        status: "published",
+        takes_effect: "next_january",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const perUnit = (unit: string, unitLabel: string) => ({
+      kind: "shares",
+      base: { parts: [{ kind: "perUnitRate", unit, unitLabel, rateMillicents: 10_000_000 }] },
+      options: [],
+    });
+    await database.owner
+      .insertInto("pricings")
+      .values([
+        {
+          cooperative_id: a.cooperativeId,
+          offer_id: offer.id,
+          year_from: year,
+          year_to: year,
+          definition: jsonb(perUnit("agents", "Agents suivis")),
+        },
+        {
+          cooperative_id: a.cooperativeId,
+          offer_id: offer.id,
+          year_from: year + 1,
+          year_to: year + 1,
+          definition: jsonb(perUnit("postes", "Postes équipés")),
+        },
+      ])
+      .execute();
+    const subscription = await database.owner
+      .insertInto("subscriptions")
+      .values({
+        cooperative_id: a.cooperativeId,
+        organisation_id: a.communeId,
+        offer_id: offer.id,
+        status: "active",
+        starts_on: `${year + 1}-01-01`,
+        declared_units: jsonb({ postes: 1200 }),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const referent = await sessionCookieFor(database, a.referentUserId);
+    const page = await fetch(`${portal.url}/adhesions/${subscription.id}?etape=change`, {
+      headers: { Cookie: referent },
+    });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Postes équipés");
+    expect(html).not.toContain("Agents suivis");
   });
 });
