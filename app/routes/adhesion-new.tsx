@@ -36,7 +36,9 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const today = parisToday(new Date());
   return context.get(requestScopeContext).transaction(async (trx) => {
     const offer = await findOfferForSubscription(trx, offerId, who.cooperativeId as string);
-    if (!offer || offer.status === "draft") throw data({ message: NOT_FOUND }, { status: 404 });
+    // Members never see a draft or an archived offer: the same 404 as another cooperative's (decision 013).
+    const hidden = offer?.status === "draft" || (offer?.status === "archived" && who.role !== "operator_admin");
+    if (!offer || hidden) throw data({ message: NOT_FOUND }, { status: 404 });
     const kind = await findOrganisationKind(trx, who.organisationId as string);
     const existing = await listOrganisationOfferSubscriptions(trx, who.organisationId as string, offer.id);
     const year = Number(today.slice(0, 4)) + (offer.takesEffect === "next_january" ? 1 : 0);

@@ -291,4 +291,21 @@ describe("adhésions over HTTP: a request with its council decision PDF, kept in
     expect(html).toContain("Postes équipés");
     expect(html).not.toContain("Agents suivis");
   });
+
+  it("answers 404 to a member asking the request form of an archived or draft offer, as for an unknown one", async () => {
+    const hidden = await database.owner
+      .insertInto("offers")
+      .values([
+        { cooperative_id: a.cooperativeId, title: "Ancienne offre", kind: "platform", status: "archived" },
+        { cooperative_id: a.cooperativeId, title: "Offre en préparation", kind: "platform", status: "draft" },
+      ])
+      .returning(["id", "status"])
+      .execute();
+    const referent = await sessionCookieFor(database, a.referentUserId);
+    for (const offer of hidden) {
+      const page = await fetch(`${portal.url}/adhesions/nouvelle?offre=${offer.id}`, { headers: { Cookie: referent } });
+      expect(page.status, offer.status).toBe(404);
+      expect(await page.text(), offer.status).not.toContain("Ancienne offre");
+    }
+  });
 });
