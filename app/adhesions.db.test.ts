@@ -17,8 +17,10 @@ import {
 import { requestScopeFactory } from "./context.server.ts";
 import type { RequestDraft } from "./domain/subscription-rules.ts";
 import {
+  approveSubscription,
   findDocument,
   findSubscription,
+  giveNotice,
   listAllSubscriptions,
   listOrganisationSubscriptions,
   listPendingRequests,
@@ -773,6 +775,157 @@ describe(`the adhésion workflow (${testEngine})`, () => {
       giveAdhesionNotice(trx, actor(a.referentContext, "2027-09-02T10:00:00Z"), { id }),
     );
     expect(twice).toMatchObject({ ok: false, message: expect.stringContaining("déjà été donné") });
+  });
+
+  it("refuses in the guarded write itself a move from a state that changed since it was read", async () => {
+    // The steps lock and re-read the row first; the writes still guard on the expected state, and say so.
+    const { offerId, id } = await runningSubscription("Plateforme des marchés", "2026-01-01");
+    const request = await database.owner
+      .insertInto("subscriptions")
+      .values({
+        cooperative_id: a.cooperativeId,
+        organisation_id: otherReferent.organisationId as string,
+        offer_id: offerId,
+        status: "withdrawn",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const stale = (subscriptionId: string, organisationId: string) => ({
+      id: subscriptionId,
+      cooperativeId: a.cooperativeId,
+      organisationId,
+    });
+    const before = await counts();
+    // An approval read while the request was pending, written after it was withdrawn.
+    expect(
+      await run(a.context, (trx) =>
+        approveSubscription(trx, stale(request.id, otherReferent.organisationId as string), {
+          userId: a.adminUserId,
+          startsOn: "2027-01-01",
+        }),
+      ),
+    ).toBe(false);
+    // An approval of a subscription already active.
+    expect(
+      await run(a.context, (trx) =>
+        approveSubscription(trx, stale(id, a.communeId), { userId: a.adminUserId, startsOn: "2027-01-01" }),
+      ),
+    ).toBe(false);
+    // Notice read before another notice was recorded.
+    await database.owner
+      .updateTable("subscriptions")
+      .set({ ends_on: "2026-12-31", notice_given_at: new Date("2026-09-01T10:00:00Z") })
+      .where("id", "=", id)
+      .execute();
+    expect(
+      await run(a.referentContext, (trx) =>
+        giveNotice(trx, stale(id, a.communeId), { userId: a.referentUserId, endsOn: "2027-12-31" }),
+      ),
+    ).toBe(false);
+    expect(await counts()).toEqual(before);
+    const rows = await database.owner
+      .selectFrom("subscriptions")
+      .select(["id", "status", "starts_on", "ends_on"])
+      .where("offer_id", "=", offerId)
+      .orderBy("created_at")
+      .execute();
+    expect(rows).toEqual([
+      { id, status: "active", starts_on: "2026-01-01", ends_on: "2026-12-31" },
+      { id: request.id, status: "withdrawn", starts_on: null, ends_on: null },
+    ]);
+  });
+
+  it("lets no referent of another organisation withdraw, give notice, change or accept the rulebook of A's subscriptions", async () => {
+    const { id: running } = await runningSubscription("Plateforme de formation", "2026-01-01");
+    const offerId = (
+      await database.owner
+        .selectFrom("subscriptions")
+        .select("offer_id")
+        .where("id", "=", running)
+        .executeTakeFirstOrThrow()
+    ).offer_id;
+    const rulebook = await database.owner
+      .insertInto("rulebook_versions")
+      .values({ cooperative_id: a.cooperativeId, offer_id: offerId, version: 1, body: "Règlement v1" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const pending = await database.owner
+      .insertInto("offers")
+      .values({ cooperative_id: a.cooperativeId, title: "Plateforme citoyenne", kind: "platform", status: "published" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const request = await database.owner
+      .insertInto("subscriptions")
+      .values({
+        cooperative_id: a.cooperativeId,
+        organisation_id: a.communeId,
+        offer_id: pending.id,
+        status: "requested",
+        requested_at: new Date(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const stranger = actor(otherReferent, "2026-06-01T10:00:00Z");
+    const before = await counts();
+    const attempts = {
+      withdraw: await run(otherReferent, (trx) => withdrawAdhesion(trx, stranger, { id: request.id })),
+      notice: await run(otherReferent, (trx) => giveAdhesionNotice(trx, stranger, { id: running })),
+      change: await run(otherReferent, (trx) =>
+        changeAdhesion(trx, stranger, { id: running, draft: { optionKeys: [], units: { agents: "1" } } }),
+      ),
+      rulebook: await run(otherReferent, (trx) =>
+        acceptAdhesionRulebook(trx, stranger, { id: running, rulebookVersionId: rulebook.id }),
+      ),
+    };
+    for (const [step, outcome] of Object.entries(attempts)) {
+      expect(outcome, step).toEqual({ ok: false, status: 404, message: "Adhésion introuvable." });
+    }
+    expect(await counts()).toEqual(before);
+    expect(
+      await database.owner
+        .selectFrom("subscriptions")
+        .select(["status", "ends_on", "notice_given_at", "rulebook_version_id", "declared_units"])
+        .where("id", "in", [running, request.id])
+        .orderBy("status")
+        .execute(),
+    ).toEqual([
+      {
+        status: "active",
+        ends_on: null,
+        notice_given_at: null,
+        rulebook_version_id: null,
+        declared_units: { agents: 3700 },
+      },
+      { status: "requested", ends_on: null, notice_given_at: null, rulebook_version_id: null, declared_units: {} },
+    ]);
+  });
+
+  it("approves at 23:30 UTC on 31 December, already 1 January in Paris, a next_january offer from the next 1 January", async () => {
+    const offer = await database.owner
+      .insertInto("offers")
+      .values({
+        cooperative_id: a.cooperativeId,
+        title: "Plateforme du Nouvel An",
+        kind: "platform",
+        status: "published",
+        takes_effect: "next_january",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const request = await database.owner
+      .insertInto("subscriptions")
+      .values({
+        cooperative_id: a.cooperativeId,
+        organisation_id: a.communeId,
+        offer_id: offer.id,
+        status: "requested",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const approved = await run(a.context, (trx) =>
+      decideAdhesion(trx, actor(a.context, "2026-12-31T23:30:00Z"), { id: request.id, decision: "approve" }),
+    );
+    expect(approved).toEqual({ ok: true, id: request.id, startsOn: "2028-01-01" });
   });
 
   it("lists the cooperative's subscriptions for its admins: pending oldest first, filter, sort, pages", async () => {
