@@ -777,6 +777,24 @@ describe(`the adhésion workflow (${testEngine})`, () => {
     expect(twice).toMatchObject({ ok: false, message: expect.stringContaining("déjà été donné") });
   });
 
+  it("refuses a change once notice is given: the subscription runs out its notice as it is", async () => {
+    const { offerId, id } = await runningSubscription("Plateforme de téléservices", "2027-01-01");
+    // 2 October 2027, 3 months' notice: too late for 2027, the subscription ends on 31 December 2028.
+    const notice = await run<Awaited<ReturnType<typeof giveAdhesionNotice>>>(a.referentContext, (trx) =>
+      giveAdhesionNotice(trx, actor(a.referentContext, "2027-10-02T10:00:00Z"), { id }),
+    );
+    expect(notice).toMatchObject({ ok: true, endsOn: "2028-12-31" });
+    const before = await rowsOfOffer(offerId);
+    const changed = await run<Awaited<ReturnType<typeof changeAdhesion>>>(a.referentContext, (trx) =>
+      changeAdhesion(trx, actor(a.referentContext, "2027-11-15T10:00:00Z"), {
+        id,
+        draft: { optionKeys: [], units: { agents: "40" } },
+      }),
+    );
+    expect(changed).toMatchObject({ ok: false, message: expect.stringContaining("Un préavis a été donné") });
+    expect(await rowsOfOffer(offerId)).toEqual(before);
+  });
+
   it("refuses in the guarded write itself a move from a state that changed since it was read", async () => {
     // The steps lock and re-read the row first; the writes still guard on the expected state, and say so.
     const { offerId, id } = await runningSubscription("Plateforme des marchés", "2026-01-01");

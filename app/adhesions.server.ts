@@ -384,6 +384,13 @@ export async function changeAdhesion(
       `L'adhésion se termine le ${formatCalendarDate(subscription.endsOn)} : une modification au ${formatCalendarDate(plan.startsOn)} ne s'appliquerait jamais.`,
     );
   }
+  // Notice given: the subscription runs out its notice as it is (a change would move its end, which only the
+  // operator may do).
+  if (subscription.endsOn !== null) {
+    return refused(
+      `Un préavis a été donné : l'adhésion se termine le ${formatCalendarDate(subscription.endsOn)} telle quelle. Pour la modifier d'ici là, adressez-vous à la coopérative.`,
+    );
+  }
   const successorId = await scheduleSubscriptionChange(
     trx,
     { ...ref(subscription), endsOn: subscription.endsOn, noticeGivenAt: subscription.noticeGivenAt },
