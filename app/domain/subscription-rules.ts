@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type {
   OfferOption,
   OfferStatus,
@@ -5,6 +6,7 @@ import type {
   OrganisationKind,
   SubscriptionStatus,
 } from "../../db/schema.ts";
+
 import { formatUnits } from "./allocation/format-fr.ts";
 import type { PricedItem, Pricing } from "./allocation/pricing-schema.ts";
 import { formatCalendarDate } from "./format.ts";
@@ -230,25 +232,83 @@ export function requestRefusal(
   return null;
 }
 
-function validateChoices(
-  offer: Pick<OfferTerms, "options">,
-  draft: Pick<RequestDraft, "optionKeys" | "units">,
-  pricing: Pricing | null,
-  errors: FieldErrors,
-): { optionKeys: string[]; declaredUnits: Record<string, number> } {
+/** Zod issues as the form's field errors (the first message per field; the path joined with "."). */
+function fieldErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".");
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+/**
+ * Options and units as the form sends them: options offered by the offer (each once), and a quantity typed the
+ * French way for every unit the pricing needs with these options.
+ */
+function choicesSchema(offer: Pick<OfferTerms, "options">, pricing: Pricing | null) {
   const offered = new Set(offer.options.map((option) => option.key));
-  const optionKeys = [...new Set(draft.optionKeys)];
-  const unknown = optionKeys.filter((key) => !offered.has(key));
-  if (unknown.length > 0) {
-    errors.options = `Option non proposée par cette offre : ${unknown.join(", ")}.`;
-  }
-  const declaredUnits: Record<string, number> = {};
-  for (const unit of requiredUnits(pricing, optionKeys)) {
-    const parsed = parseUnits(draft.units[unit.key] ?? "");
-    if (parsed.ok) declaredUnits[unit.key] = parsed.value;
-    else errors[`unit.${unit.key}`] = `${unit.label} : ${parsed.message}`;
-  }
-  return { optionKeys: optionKeys.filter((key) => offered.has(key)), declaredUnits };
+  return z
+    .object({ optionKeys: z.array(z.string()), units: z.record(z.string(), z.string()) })
+    .transform((draft, ctx) => {
+      const optionKeys = [...new Set(draft.optionKeys)];
+      const unknown = optionKeys.filter((key) => !offered.has(key));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["options"],
+          message: `Option non proposée par cette offre : ${unknown.join(", ")}.`,
+        });
+      }
+      const declaredUnits: Record<string, number> = {};
+      for (const unit of requiredUnits(pricing, optionKeys)) {
+        const parsed = parseUnits(draft.units[unit.key] ?? "");
+        if (parsed.ok) declaredUnits[unit.key] = parsed.value;
+        else ctx.addIssue({ code: "custom", path: [`unit.${unit.key}`], message: `${unit.label} : ${parsed.message}` });
+      }
+      return { optionKeys: optionKeys.filter((key) => offered.has(key)), declaredUnits };
+    });
+}
+
+const VALID_DATE = "Indiquez une date valide.";
+
+/** The council decision: number and date, both required when the offer demands one, both or neither otherwise. */
+function councilSchema(offer: Pick<OfferTerms, "requiresCouncilDecision">, today: string) {
+  return z
+    .object({
+      councilNumber: z.string().trim().max(60, "Le numéro de délibération compte au plus 60 caractères."),
+      councilDate: z
+        .string()
+        .trim()
+        .refine((date) => date === "" || (/^\d{4}-\d{2}-\d{2}$/.test(date) && toIso(toDate(date)) === date), VALID_DATE)
+        .refine((date) => date === "" || !/^\d{4}-\d{2}-\d{2}$/.test(date) || date <= today, {
+          message: "La délibération ne peut pas être datée de demain ou après.",
+          abort: true,
+        }),
+    })
+    .superRefine(({ councilNumber: number, councilDate: date }, ctx) => {
+      if (offer.requiresCouncilDecision && number === "") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["councilNumber"],
+          message: "Indiquez le numéro de la délibération du conseil : cette offre l'exige.",
+        });
+      }
+      if (offer.requiresCouncilDecision && date === "") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["councilDate"],
+          message: "Indiquez la date de la délibération du conseil : cette offre l'exige.",
+        });
+      }
+      if (!offer.requiresCouncilDecision && (number === "") !== (date === "")) {
+        ctx.addIssue({
+          code: "custom",
+          path: [number === "" ? "councilNumber" : "councilDate"],
+          message: "Indiquez le numéro et la date de la délibération, ou ni l'un ni l'autre.",
+        });
+      }
+    });
 }
 
 /** A request checked against the offer: options offered, units the pricing needs, council decision, rulebook. */
@@ -258,35 +318,39 @@ export function validateRequest(
   pricing: Pricing | null,
   today: string,
 ): Validation<ValidRequest> {
-  const errors: FieldErrors = {};
-  const choices = validateChoices(offer, draft, pricing, errors);
-  const number = draft.councilNumber.trim();
-  const date = draft.councilDate.trim();
-  if (number.length > 60) errors.councilNumber = "Le numéro de délibération compte au plus 60 caractères.";
-  if (offer.requiresCouncilDecision && number === "") {
-    errors.councilNumber = "Indiquez le numéro de la délibération du conseil : cette offre l'exige.";
+  const rulebook = offer.currentRulebook;
+  const schema = z.object({
+    choices: choicesSchema(offer, pricing),
+    council: councilSchema(offer, today),
+    rulebook: z
+      .string()
+      .nullable()
+      .refine((accepted) => rulebook === null || accepted === rulebook.id, {
+        message: `Acceptez la version ${rulebook?.version} du règlement de l'offre pour adhérer.`,
+      }),
+  });
+  const parsed = schema.safeParse({
+    choices: { optionKeys: draft.optionKeys, units: draft.units },
+    council: { councilNumber: draft.councilNumber, councilDate: draft.councilDate },
+    rulebook: draft.rulebookVersionId,
+  });
+  if (!parsed.success) {
+    // Each field's error under its own name (the groups are only how the schema is put together).
+    const errors = fieldErrors(parsed.error);
+    return {
+      ok: false,
+      errors: Object.fromEntries(
+        Object.entries(errors).map(([key, message]) => [key.replace(/^(choices|council)\./, ""), message]),
+      ),
+    };
   }
-  if (date !== "" && !/^\d{4}-\d{2}-\d{2}$/.test(date)) errors.councilDate = "Indiquez une date valide.";
-  else if (date !== "" && (Number.isNaN(toDate(date).getTime()) || toIso(toDate(date)) !== date)) {
-    errors.councilDate = "Indiquez une date valide.";
-  } else if (date > today) errors.councilDate = "La délibération ne peut pas être datée de demain ou après.";
-  else if (offer.requiresCouncilDecision && date === "") {
-    errors.councilDate = "Indiquez la date de la délibération du conseil : cette offre l'exige.";
-  }
-  if (!offer.requiresCouncilDecision && (number === "") !== (date === "") && !errors.councilDate) {
-    errors[number === "" ? "councilNumber" : "councilDate"] =
-      "Indiquez le numéro et la date de la délibération, ou ni l'un ni l'autre.";
-  }
-  if (offer.currentRulebook && draft.rulebookVersionId !== offer.currentRulebook.id) {
-    errors.rulebook = `Acceptez la version ${offer.currentRulebook.version} du règlement de l'offre pour adhérer.`;
-  }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const { choices, council } = parsed.data;
   return {
     ok: true,
     value: {
       ...choices,
-      councilDecisionNumber: number === "" ? null : number,
-      councilDecisionDate: date === "" ? null : date,
+      councilDecisionNumber: council.councilNumber === "" ? null : council.councilNumber,
+      councilDecisionDate: council.councilDate === "" ? null : council.councilDate,
       rulebookVersionId: offer.currentRulebook?.id ?? null,
     },
   };
@@ -298,9 +362,8 @@ export function validateChange(
   draft: Pick<RequestDraft, "optionKeys" | "units">,
   pricing: Pricing | null,
 ): Validation<{ optionKeys: string[]; declaredUnits: Record<string, number> }> {
-  const errors: FieldErrors = {};
-  const choices = validateChoices(offer, draft, pricing, errors);
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: choices };
+  const parsed = choicesSchema(offer, pricing).safeParse({ optionKeys: draft.optionKeys, units: draft.units });
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
 }
 
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
