@@ -34,7 +34,9 @@ export type AuditAction =
   | "invitation.accepted"
   | "subscription.approved"
   | "subscription.rejected"
-  | "subscription.notice_given";
+  | "subscription.notice_given"
+  | "statements.issued"
+  | "statements.rectified";
 
 export interface AuditEvent {
   action: AuditAction;

@@ -25,6 +25,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2400_offer_member_counts",
       "2026-11-27T2450_subscription_changes",
       "2026-11-27T2500_subscription_guards",
+      "2026-11-27T2600_statements",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
@@ -53,6 +54,10 @@ describe(`migrations (${testEngine})`, () => {
       "recovery_codes",
       "rulebook_versions",
       "sessions",
+      "statement_counters",
+      "statement_lines",
+      "statement_runs",
+      "statements",
       "subscription_events",
       "subscriptions",
       "throttle_hits",

@@ -329,6 +329,80 @@ export interface CostKeyPeriodsTable {
   entered_at: CreatedAt;
 }
 
+export type StatementRunStatus = "draft" | "issued";
+export type StatementKind = "statement" | "rectifying";
+
+export interface StatementRunsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  year: number;
+  /** Null: the whole year; 1 or 2: that half-year of the cost keys. */
+  half: 1 | 2 | null;
+  status: ColumnType<StatementRunStatus, StatementRunStatus | undefined, StatementRunStatus>;
+  issued_at: Date | null;
+  issued_by: string | null;
+  amount_to_share_cents: number | null;
+  gross_cents: number | null;
+  subsidy_cents: number | null;
+  net_cents: number | null;
+  operator_cost_key_cents: number | null;
+  proration_gap_cents: number | null;
+  created_at: CreatedAt;
+}
+
+export interface StatementCountersTable {
+  cooperative_id: string;
+  year: number;
+  last_sequence: ColumnType<number, number | undefined, number>;
+}
+
+/** Issued statements: inserted, never updated nor deleted (a trigger refuses). */
+export interface StatementsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  run_id: string;
+  organisation_id: string;
+  year: number;
+  sequence: number;
+  number: string;
+  kind: StatementKind;
+  corrects_id: string | null;
+  /** ISO dates. */
+  issued_on: string;
+  due_on: string;
+  budget_year: number;
+  period: string;
+  payer_name: string;
+  payer_siren: string;
+  /** JSON array of French sentences, written with jsonb(). */
+  council_decisions: ColumnType<string[], JsonbValue | undefined, never>;
+  gross_cents: number;
+  subsidy_cents: number;
+  net_cents: number;
+  issued_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface StatementLinesTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  statement_id: string;
+  organisation_id: string;
+  position: number;
+  offer_id: string;
+  pricing_id: string;
+  /** 'base', 'option:<key>', 'costKey:<year>:<half>'. */
+  item_key: string;
+  offer_title: string;
+  item_label: string;
+  model: string;
+  gross_cents: number;
+  subsidy_cents: number;
+  net_cents: number;
+  proration_gap_cents: ColumnType<number, number | undefined, never>;
+  explanation: string;
+}
+
 export interface DB {
   cooperatives: CooperativesTable;
   organisations: OrganisationsTable;
@@ -355,6 +429,10 @@ export interface DB {
   rulebook_versions: RulebookVersionsTable;
   documents: DocumentsTable;
   subscription_events: SubscriptionEventsTable;
+  statement_runs: StatementRunsTable;
+  statement_counters: StatementCountersTable;
+  statements: StatementsTable;
+  statement_lines: StatementLinesTable;
 }
 
 export type Cooperative = Selectable<CooperativesTable>;

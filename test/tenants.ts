@@ -244,6 +244,71 @@ export async function seedTenant(
         })),
       )
       .execute();
+    // An issued statement run (2024) with the commune's statement and its line.
+    const run = await trx
+      .insertInto("statement_runs")
+      .values({
+        cooperative_id: cooperative.id,
+        year: 2024,
+        status: "issued",
+        issued_at: new Date(),
+        issued_by: admin.id,
+        amount_to_share_cents: 100,
+        gross_cents: 100,
+        subsidy_cents: 0,
+        net_cents: 100,
+        operator_cost_key_cents: 0,
+        proration_gap_cents: 0,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("statement_counters")
+      .values({ cooperative_id: cooperative.id, year: 2024, last_sequence: 1 })
+      .execute();
+    const statement = await trx
+      .insertInto("statements")
+      .values({
+        cooperative_id: cooperative.id,
+        run_id: run.id,
+        organisation_id: commune.id,
+        year: 2024,
+        sequence: 1,
+        number: "2024-0001",
+        kind: "statement",
+        issued_on: "2024-12-01",
+        due_on: "2024-12-31",
+        budget_year: 2024,
+        period: "Année 2024",
+        payer_name: `${publicName} commune`,
+        payer_siren: sirenFrom(`${sirenPrefix}11`),
+        council_decisions: jsonb([`${marker} délibération`]),
+        gross_cents: 100,
+        subsidy_cents: 0,
+        net_cents: 100,
+        issued_by: admin.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("statement_lines")
+      .values({
+        cooperative_id: cooperative.id,
+        statement_id: statement.id,
+        organisation_id: commune.id,
+        position: 1,
+        offer_id: offer.id,
+        pricing_id: pricing.id,
+        item_key: "base",
+        offer_title: `${marker} offre`,
+        item_label: "Offre de base",
+        model: "Forfait",
+        gross_cents: 100,
+        subsidy_cents: 0,
+        net_cents: 100,
+        explanation: `${marker} explication`,
+      })
+      .execute();
     return {
       marker,
       cooperativeId: cooperative.id,
@@ -290,6 +355,81 @@ export interface TableSpec {
 export const ADMIN_TOTP_SECRET = "A".repeat(32);
 
 export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
+  statement_runs: {
+    moveInto: (trx, victim) =>
+      trx.updateTable("statement_runs").set({ cooperative_id: victim.cooperativeId }).execute(),
+    insertInto: (trx, victim) =>
+      trx.insertInto("statement_runs").values({ cooperative_id: victim.cooperativeId, year: 2030 }).execute(),
+  },
+  statement_counters: {
+    keyColumn: "year",
+    moveInto: (trx, victim) =>
+      trx.updateTable("statement_counters").set({ cooperative_id: victim.cooperativeId }).execute(),
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("statement_counters")
+        .values({ cooperative_id: victim.cooperativeId, year: 2030, last_sequence: 0 })
+        .execute(),
+  },
+  statements: {
+    insertInto: async (trx, victim) => {
+      const run = await trx
+        .selectFrom("statement_runs")
+        .select("id")
+        .where("cooperative_id", "=", victim.cooperativeId)
+        .executeTakeFirst();
+      return trx
+        .insertInto("statements")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          // Unseen from the attacker's side: any id will do, the policy refuses first.
+          run_id: run?.id ?? "00000000-0000-4000-8000-000000000000",
+          organisation_id: victim.communeId,
+          year: 2030,
+          sequence: 1,
+          number: "2030-0001",
+          kind: "statement",
+          issued_on: "2030-01-01",
+          due_on: "2030-01-31",
+          budget_year: 2030,
+          period: "Année 2030",
+          payer_name: "intrus",
+          payer_siren: "000000000",
+          gross_cents: 0,
+          subsidy_cents: 0,
+          net_cents: 0,
+        })
+        .execute();
+    },
+  },
+  statement_lines: {
+    insertInto: async (trx, victim) => {
+      const statement = await trx
+        .selectFrom("statements")
+        .select("id")
+        .where("cooperative_id", "=", victim.cooperativeId)
+        .executeTakeFirst();
+      return trx
+        .insertInto("statement_lines")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          statement_id: statement?.id ?? "00000000-0000-4000-8000-000000000000",
+          organisation_id: victim.communeId,
+          position: 9,
+          offer_id: victim.offerId,
+          pricing_id: victim.pricingId,
+          item_key: "base",
+          offer_title: "intrus",
+          item_label: "intrus",
+          model: "intrus",
+          gross_cents: 1,
+          subsidy_cents: 0,
+          net_cents: 1,
+          explanation: "intrus",
+        })
+        .execute();
+    },
+  },
   offer_categories: {
     moveInto: (trx, victim) =>
       trx.updateTable("offer_categories").set({ cooperative_id: victim.cooperativeId }).execute(),

@@ -28,6 +28,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "invitation.revoked": "Invitation annulée",
   "invitation.accepted": "Invitation acceptée",
   "subscription.approved": "Demande d'adhésion acceptée",
+  "statements.issued": "Appels de fonds émis",
+  "statements.rectified": "Appels de fonds rectificatifs émis",
   "subscription.rejected": "Demande d'adhésion refusée",
   "subscription.notice_given": "Préavis de fin d'adhésion donné",
 };

@@ -1,4 +1,10 @@
-import { checkBalance, computeShares, type LineItem, type MemberInput } from "./allocation/compute.ts";
+import {
+  checkBalance,
+  computeShares,
+  type LineExplanation,
+  type LineItem,
+  type MemberInput,
+} from "./allocation/compute.ts";
 import { AllocationError } from "./allocation/errors.ts";
 import { explainLineFr } from "./allocation/explain-fr.ts";
 import type { Pricing } from "./allocation/pricing-schema.ts";
@@ -19,8 +25,12 @@ export interface ShareRow {
   offerTitle: string;
   pricingId: string;
   item: LineItem;
+  /** Identifies the item across runs and corrections: "base", "option:<key>", "costKey:<year>:<half>". */
+  itemKey: string;
   /** "Offre de base", the option's label, "1er semestre 2026". */
   itemLabel: string;
+  /** Short French name of the pricing model ("Au prorata de la population", "Clé de répartition"...). */
+  model: string;
   organisationId: string;
   siren: string;
   name: string;
@@ -29,6 +39,8 @@ export interface ShareRow {
   netCents: number;
   /** False for the operator's own part of a cost key: shown, never invoiced. */
   invoiced: boolean;
+  /** Full-year amount minus gross: borne by the operator when the member was present part of the year. */
+  prorationGapCents: number;
   /** One short French sentence. */
   explanation: string;
 }
@@ -37,8 +49,46 @@ export interface SharesReport {
   year: number;
   rows: ShareRow[];
   totals: { grossCents: number; subsidyCents: number; netCents: number };
+  /** What the pricings share out, and where it goes: invoiced net + subsidies + operator's cost-key part + gaps. */
+  balance: {
+    amountToShareCents: number;
+    operatorCostKeyCents: number;
+    prorationGapCents: number;
+  };
   /** What could not be computed yet, in French (a cost key's half-year without its actual cost). */
   notes: string[];
+}
+
+export function itemKey(item: LineItem): string {
+  switch (item.kind) {
+    case "base":
+      return "base";
+    case "option":
+      return `option:${item.key}`;
+    case "costKey":
+      return `costKey:${item.year}:${item.half}`;
+  }
+}
+
+const PART_MODELS: Record<string, string> = {
+  free: "Gratuit",
+  flat: "Forfait",
+  perCapitaRate: "Tarif par habitant",
+  perUnitRate: "Tarif à l'unité",
+  band: "Par tranche de population",
+  namedContributor: "Part fixe d'un contributeur nommé",
+};
+
+/** The short French name of the model behind a line: its parts' names, joined. */
+export function modelLabel(explanation: LineExplanation): string {
+  if (explanation.model === "costKey") return "Clé de répartition";
+  const names = explanation.parts.map((part) => {
+    if (part.kind !== "split") return PART_MODELS[part.kind] ?? part.kind;
+    if (part.weight.kind === "population") return "Au prorata de la population";
+    if (part.weight.kind === "units") return `Au prorata des ${part.weight.unitLabel}`;
+    return "À parts égales";
+  });
+  return [...new Set(names)].join(" + ") || "Gratuit";
 }
 
 export function itemLabel(item: LineItem): string {
@@ -65,6 +115,7 @@ export function computeSharesReport(
   const rows: ShareRow[] = [];
   const notes: string[] = [];
   const totals = { grossCents: 0, subsidyCents: 0, netCents: 0 };
+  const balance = { amountToShareCents: 0, operatorCostKeyCents: 0, prorationGapCents: 0 };
   for (const entry of pricings) {
     const { definition } = entry.pricing;
     const runs =
@@ -97,13 +148,18 @@ export function computeSharesReport(
       if (problems.length > 0) {
         throw new Error(`« ${entry.offer.title} » : le calcul ne s'équilibre pas. ${problems.join(" ")}`);
       }
+      balance.amountToShareCents += result.totals.amountToShareCents;
+      balance.operatorCostKeyCents += result.totals.operatorCostKeyCents;
+      balance.prorationGapCents += result.totals.prorationGapCents;
       for (const line of result.lines) {
         rows.push({
           offerId: entry.offer.id,
           offerTitle: entry.offer.title,
           pricingId: entry.pricing.id,
           item: line.item,
+          itemKey: itemKey(line.item),
           itemLabel: itemLabel(line.item),
+          model: modelLabel(line.explanation),
           organisationId: line.organisationId,
           siren: line.siren,
           name: line.name,
@@ -111,6 +167,7 @@ export function computeSharesReport(
           subsidyCents: line.subsidyCents,
           netCents: line.netCents,
           invoiced: line.invoiced,
+          prorationGapCents: line.explanation.proration.mode === "none" ? 0 : line.explanation.proration.gapCents,
           explanation: explainLineFr(line, options),
         });
         totals.grossCents += line.grossCents;
@@ -119,7 +176,7 @@ export function computeSharesReport(
       }
     }
   }
-  return { year, rows, totals, notes };
+  return { year, rows, totals, balance, notes };
 }
 
 export const SHARES_CSV_HEADER = [

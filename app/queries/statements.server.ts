@@ -1,0 +1,755 @@
+import { sql, type Transaction } from "kysely";
+import { jsonb } from "../../db/jsonb.ts";
+import type { DB, StatementKind } from "../../db/schema.ts";
+import { recordEvent } from "../audit.server.ts";
+import { AllocationError } from "../domain/allocation/errors.ts";
+import { formatEuros } from "../domain/allocation/format-fr.ts";
+import { formatCalendarDate, parisToday } from "../domain/format.ts";
+import { computeSharesReport, type ShareRow, type SharesReport } from "../domain/shares-report.ts";
+import type { StatementDocument } from "../domain/statement-document.ts";
+import {
+  addDays,
+  councilDecisionLabel,
+  differenceLines,
+  groupByPayer,
+  type LineDraft,
+  PAYMENT_DAYS,
+  type PayerDraft,
+  periodLabel,
+  statementNumber,
+  sumLines,
+} from "../domain/statements.ts";
+import { brandOf, notify } from "../notifications/notify.server.tsx";
+import { loadPricingsInYear, PriceBookError, type PricingInYear } from "./price-book.server.ts";
+
+type Trx = Transaction<DB>;
+
+/** A refusal of the statements, in French: nothing was written. */
+export class StatementError extends Error {
+  override readonly name = "StatementError";
+}
+
+export interface RunPeriod {
+  cooperativeId: string;
+  year: number;
+  /** Null: the whole year; 1 or 2: that half-year of the cost keys only. */
+  half: 1 | 2 | null;
+}
+
+export interface RunState {
+  id: string | null;
+  status: "draft" | "issued";
+  issuedAt: Date | null;
+}
+
+const halfLabel = (half: 1 | 2) => (half === 1 ? "1er" : "2d");
+
+async function findRun(trx: Trx, period: RunPeriod, { lock = false } = {}) {
+  let query = trx
+    .selectFrom("statement_runs")
+    .selectAll()
+    .where("cooperative_id", "=", period.cooperativeId)
+    .where("year", "=", period.year)
+    .where(sql<boolean>`coalesce(half, 0) = ${period.half ?? 0}`);
+  if (lock) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/** The cost-key half-years of the year already issued by a half-year run (a year run leaves them out). */
+async function halvesIssuedApart(trx: Trx, period: RunPeriod): Promise<Set<1 | 2>> {
+  const rows = await trx
+    .selectFrom("statement_runs")
+    .select("half")
+    .where("cooperative_id", "=", period.cooperativeId)
+    .where("year", "=", period.year)
+    .where("status", "=", "issued")
+    .where("half", "is not", null)
+    .execute();
+  return new Set(rows.flatMap((row) => (row.half === null ? [] : [row.half])));
+}
+
+/**
+ * The pricings a run computes: a year run takes every pricing in force and the cost-key half-years not issued on
+ * their own; a half-year run takes the cost keys' actual cost of that half. Problems: the cost-key half-years
+ * without their actual cost (in French), which forbid issuing.
+ */
+async function pricingsOfRun(
+  trx: Trx,
+  period: RunPeriod,
+): Promise<{ pricings: PricingInYear[]; missingCosts: string[] }> {
+  const loaded = await loadPricingsInYear(trx, { cooperativeId: period.cooperativeId, year: period.year });
+  const apart = period.half === null ? await halvesIssuedApart(trx, period) : new Set<1 | 2>();
+  const wanted: (1 | 2)[] = period.half === null ? ([1, 2] as const).filter((half) => !apart.has(half)) : [period.half];
+  const pricings: PricingInYear[] = [];
+  const missingCosts: string[] = [];
+  for (const entry of loaded) {
+    if (entry.pricing.definition.kind !== "costKey") {
+      if (period.half === null) pricings.push(entry);
+      continue;
+    }
+    for (const half of wanted) {
+      if (!entry.actualCosts.some((cost) => cost.half === half)) {
+        missingCosts.push(
+          `« ${entry.offer.title} » : le coût réel du ${halfLabel(half)} semestre ${period.year} n'est pas saisi.`,
+        );
+      }
+    }
+    const actualCosts = entry.actualCosts.filter((cost) => wanted.includes(cost.half));
+    if (actualCosts.length > 0) pricings.push({ ...entry, actualCosts });
+  }
+  return { pricings, missingCosts };
+}
+
+async function operatorName(trx: Trx, cooperativeId: string): Promise<string | undefined> {
+  const row = await trx
+    .selectFrom("organisations")
+    .select("name")
+    .where("cooperative_id", "=", cooperativeId)
+    .where("is_operator", "=", true)
+    .executeTakeFirst();
+  return row?.name;
+}
+
+function compute(pricings: PricingInYear[], year: number, operator: string | undefined): SharesReport {
+  try {
+    return computeSharesReport(pricings, year, { operator });
+  } catch (error) {
+    if (error instanceof AllocationError || error instanceof PriceBookError) throw new StatementError(error.message);
+    throw error;
+  }
+}
+
+export interface PreviewPayer extends PayerDraft {
+  /** What the payer's statements of the previous year called, net (null: none issued that year). */
+  lastYearNetCents: number | null;
+  /** Per offer: the previous year's net. */
+  lastYearByOffer: Record<string, number>;
+}
+
+export interface RunPreview {
+  period: RunPeriod;
+  label: string;
+  run: RunState;
+  /** What is due now, per payer (invoiced lines only). */
+  payers: PreviewPayer[];
+  /** Every computed row, the operator's own cost-key part included. */
+  rows: ShareRow[];
+  totals: SharesReport["totals"];
+  balance: SharesReport["balance"] | null;
+  /** What keeps the run from being issued, in French. */
+  problems: string[];
+  notes: string[];
+}
+
+/** Computes a run as it would be issued now, beside last year's statements; never writes. */
+export async function previewRun(trx: Trx, period: RunPeriod): Promise<RunPreview> {
+  const run = await findRun(trx, period);
+  const state: RunState = {
+    id: run?.id ?? null,
+    status: run?.status ?? "draft",
+    issuedAt: run?.issued_at ?? null,
+  };
+  const label = periodLabel(period.year, period.half);
+  const problems: string[] = [];
+  let report: SharesReport | null = null;
+  try {
+    const { pricings, missingCosts } = await pricingsOfRun(trx, period);
+    problems.push(...missingCosts);
+    report = compute(pricings, period.year, await operatorName(trx, period.cooperativeId));
+  } catch (error) {
+    if (!(error instanceof StatementError || error instanceof PriceBookError)) throw error;
+    problems.push(error.message);
+  }
+  const lastYear = await trx
+    .selectFrom("statement_lines as l")
+    .innerJoin("statements as s", "s.id", "l.statement_id")
+    .select(["l.organisation_id", "l.offer_id", sql<number>`sum(l.net_cents)::bigint`.as("net")])
+    .where("s.cooperative_id", "=", period.cooperativeId)
+    .where("s.year", "=", period.year - 1)
+    .groupBy(["l.organisation_id", "l.offer_id"])
+    .execute();
+  const previous = new Map<string, Record<string, number>>();
+  for (const row of lastYear) {
+    const byOffer = previous.get(row.organisation_id) ?? {};
+    byOffer[row.offer_id] = Number(row.net);
+    previous.set(row.organisation_id, byOffer);
+  }
+  const payers = groupByPayer(report?.rows ?? []).map((payer) => {
+    const byOffer = previous.get(payer.organisationId);
+    return {
+      ...payer,
+      lastYearByOffer: byOffer ?? {},
+      lastYearNetCents: byOffer ? Object.values(byOffer).reduce((sum, net) => sum + net, 0) : null,
+    };
+  });
+  if (report && payers.length === 0 && problems.length === 0) {
+    problems.push(`Aucune quote-part à appeler pour la période « ${label} ».`);
+  }
+  return {
+    period,
+    label,
+    run: state,
+    payers,
+    rows: report?.rows ?? [],
+    totals: report?.totals ?? { grossCents: 0, subsidyCents: 0, netCents: 0 },
+    balance: report?.balance ?? null,
+    problems,
+    notes: report?.notes ?? [],
+  };
+}
+
+/** Locks the numbering of a cooperative's year and takes `count` numbers after the last one. */
+async function takeSequences(trx: Trx, cooperativeId: string, year: number, count: number): Promise<number> {
+  await trx
+    .insertInto("statement_counters")
+    .values({ cooperative_id: cooperativeId, year })
+    .onConflict((conflict) => conflict.columns(["cooperative_id", "year"]).doNothing())
+    .execute();
+  const counter = await trx
+    .selectFrom("statement_counters")
+    .select("last_sequence")
+    .where("cooperative_id", "=", cooperativeId)
+    .where("year", "=", year)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  await trx
+    .updateTable("statement_counters")
+    .set({ last_sequence: counter.last_sequence + count })
+    .where("cooperative_id", "=", cooperativeId)
+    .where("year", "=", year)
+    .execute();
+  return counter.last_sequence + 1;
+}
+
+/** The council decisions of a payer's subscriptions to the offers it is called for, in the year. */
+async function councilDecisions(trx: Trx, period: RunPeriod, payer: PayerDraft): Promise<string[]> {
+  const offerIds = [...new Set(payer.lines.map((line) => line.offerId))];
+  const rows = await trx
+    .selectFrom("subscriptions as s")
+    .innerJoin("offers as o", "o.id", "s.offer_id")
+    .select(["s.council_decision_number", "s.council_decision_date", "o.title"])
+    .where("s.organisation_id", "=", payer.organisationId)
+    .where("s.offer_id", "in", offerIds)
+    .where("s.status", "=", "active")
+    .where("s.council_decision_number", "is not", null)
+    .where("s.starts_on", "<=", `${period.year}-12-31`)
+    .where((eb) => eb.or([eb("s.ends_on", "is", null), eb("s.ends_on", ">=", `${period.year}-01-01`)]))
+    .orderBy("o.title")
+    .orderBy("s.council_decision_date")
+    .execute();
+  const labels = rows.map((row) =>
+    councilDecisionLabel({
+      number: row.council_decision_number ?? "",
+      date: row.council_decision_date,
+      offerTitle: row.title,
+    }),
+  );
+  return [...new Set(labels)];
+}
+
+interface StatementDraft {
+  payer: PayerDraft;
+  kind: StatementKind;
+  corrects: { id: string; number: string } | null;
+}
+
+interface WrittenStatement {
+  id: string;
+  number: string;
+  organisationId: string;
+  payerName: string;
+  kind: StatementKind;
+  netCents: number;
+}
+
+/** Writes statements numbered in a row (the counter is locked), their lines, and notifies each payer's referents. */
+async function writeStatements(
+  trx: Trx,
+  input: {
+    period: RunPeriod;
+    runId: string;
+    actorUserId: string | null;
+    publicUrl: string;
+    issuedOn: string;
+    drafts: StatementDraft[];
+  },
+): Promise<WrittenStatement[]> {
+  const { period, drafts } = input;
+  if (drafts.length === 0) return [];
+  const first = await takeSequences(trx, period.cooperativeId, period.year, drafts.length);
+  const dueOn = addDays(input.issuedOn, PAYMENT_DAYS);
+  const label = periodLabel(period.year, period.half);
+  const written: WrittenStatement[] = [];
+  for (const [index, draft] of drafts.entries()) {
+    const sequence = first + index;
+    const number = statementNumber(period.year, sequence);
+    const totals = sumLines(draft.payer.lines);
+    const statement = await trx
+      .insertInto("statements")
+      .values({
+        cooperative_id: period.cooperativeId,
+        run_id: input.runId,
+        organisation_id: draft.payer.organisationId,
+        year: period.year,
+        sequence,
+        number,
+        kind: draft.kind,
+        corrects_id: draft.corrects?.id ?? null,
+        issued_on: input.issuedOn,
+        due_on: dueOn,
+        budget_year: period.year,
+        period: label,
+        payer_name: draft.payer.name,
+        payer_siren: draft.payer.siren,
+        council_decisions: jsonb(await councilDecisions(trx, period, draft.payer)),
+        gross_cents: totals.grossCents,
+        subsidy_cents: totals.subsidyCents,
+        net_cents: totals.netCents,
+        issued_by: input.actorUserId,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("statement_lines")
+      .values(
+        draft.payer.lines.map((line, position) => ({
+          cooperative_id: period.cooperativeId,
+          statement_id: statement.id,
+          organisation_id: draft.payer.organisationId,
+          position: position + 1,
+          offer_id: line.offerId,
+          pricing_id: line.pricingId,
+          item_key: line.itemKey,
+          offer_title: line.offerTitle,
+          item_label: line.itemLabel,
+          model: line.model,
+          gross_cents: line.grossCents,
+          subsidy_cents: line.subsidyCents,
+          net_cents: line.netCents,
+          proration_gap_cents: line.prorationGapCents,
+          explanation: line.explanation,
+        })),
+      )
+      .execute();
+    written.push({
+      id: statement.id,
+      number,
+      organisationId: draft.payer.organisationId,
+      payerName: draft.payer.name,
+      kind: draft.kind,
+      netCents: totals.netCents,
+    });
+  }
+
+  const referents = await trx
+    .selectFrom("memberships")
+    .select(["user_id", "organisation_id"])
+    .where("cooperative_id", "=", period.cooperativeId)
+    .where(
+      "organisation_id",
+      "in",
+      written.map((statement) => statement.organisationId),
+    )
+    .where("role", "=", "referent")
+    .execute();
+  for (const statement of written) {
+    const recipients = referents
+      .filter((referent) => referent.organisation_id === statement.organisationId)
+      .map((referent) => referent.user_id);
+    const what = statement.kind === "rectifying" ? "Appel de fonds rectificatif" : "Appel de fonds";
+    await notify(trx, input.publicUrl, {
+      cooperativeId: period.cooperativeId,
+      kind: "statements",
+      recipients,
+      title: `${what} n° ${statement.number} (${label}) émis pour ${statement.payerName}`,
+      body:
+        `Montant net : ${formatEuros(statement.netCents)}, à régler au plus tard le ${formatCalendarDate(dueOn)}. ` +
+        "Chaque ligne est expliquée sur le portail.",
+      path: `/appels-de-fonds/${statement.id}`,
+    });
+  }
+  return written;
+}
+
+export interface IssueInput extends RunPeriod {
+  actorUserId: string | null;
+  publicUrl: string;
+  /** ISO date; default: today in Paris. */
+  issuedOn?: string;
+}
+
+export interface IssueResult {
+  runId: string;
+  statements: WrittenStatement[];
+  frozenPricings: number;
+}
+
+const issuedMessage = (label: string, issuedAt: Date | null) =>
+  `Les appels de fonds de la période « ${label} » ont déjà été émis` +
+  (issuedAt ? ` le ${formatCalendarDate(parisToday(issuedAt))}` : "") +
+  " : une correction passe par un appel de fonds rectificatif (« Rectifier »).";
+
+/**
+ * Issues a run in the caller's transaction: locks the run (a second issue waits, then is refused), refuses a
+ * cost-key half-year without actual cost or a share that cannot be computed (a member without its population
+ * figure...), writes one statement per payer numbered without gaps and its lines, freezes the pricings computed,
+ * notifies each payer's referents and records an audit event. On refusal (StatementError, French) nothing is
+ * written, once the caller's transaction rolls back.
+ */
+export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult> {
+  const period: RunPeriod = { cooperativeId: input.cooperativeId, year: input.year, half: input.half };
+  const label = periodLabel(period.year, period.half);
+  await sql`INSERT INTO statement_runs (cooperative_id, year, half)
+            VALUES (${period.cooperativeId}, ${period.year}, ${period.half})
+            ON CONFLICT (cooperative_id, year, (coalesce(half, 0))) DO NOTHING`.execute(trx);
+  const run = await findRun(trx, period, { lock: true });
+  if (!run) throw new StatementError("Période d'appels de fonds introuvable.");
+  if (run.status === "issued") throw new StatementError(issuedMessage(label, run.issued_at));
+  if (period.half !== null) {
+    const year = await findRun(trx, { ...period, half: null });
+    if (year?.status === "issued") {
+      throw new StatementError(
+        `L'année ${period.year} a déjà été émise en entier, semestres des clés de répartition compris.`,
+      );
+    }
+  }
+
+  const { pricings, missingCosts } = await pricingsOfRun(trx, period);
+  if (missingCosts.length > 0) {
+    throw new StatementError(`Émission impossible : ${missingCosts.join(" ")} Saisissez-le avant d'émettre.`);
+  }
+  const report = compute(pricings, period.year, await operatorName(trx, period.cooperativeId));
+  const payers = groupByPayer(report.rows);
+  if (payers.length === 0) throw new StatementError(`Aucune quote-part à appeler pour la période « ${label} ».`);
+
+  const issuedOn = input.issuedOn ?? parisToday();
+  const statements = await writeStatements(trx, {
+    period,
+    runId: run.id,
+    actorUserId: input.actorUserId,
+    publicUrl: input.publicUrl,
+    issuedOn,
+    drafts: payers.map((payer) => ({ payer, kind: "statement", corrects: null })),
+  });
+
+  const pricingIds = [...new Set(pricings.map((entry) => entry.pricing.id))];
+  const frozen = await trx
+    .updateTable("pricings")
+    .set({ frozen_at: new Date() })
+    .where("id", "in", pricingIds)
+    .where("frozen_at", "is", null)
+    .executeTakeFirst();
+
+  await trx
+    .updateTable("statement_runs")
+    .set({
+      status: "issued",
+      issued_at: new Date(),
+      issued_by: input.actorUserId,
+      amount_to_share_cents: report.balance.amountToShareCents,
+      gross_cents: report.totals.grossCents,
+      subsidy_cents: report.totals.subsidyCents,
+      net_cents: report.totals.netCents,
+      operator_cost_key_cents: report.balance.operatorCostKeyCents,
+      proration_gap_cents: report.balance.prorationGapCents,
+    })
+    .where("id", "=", run.id)
+    .execute();
+
+  await recordEvent(trx, {
+    action: "statements.issued",
+    cooperativeId: period.cooperativeId,
+    actorUserId: input.actorUserId,
+    subject: label,
+    details: {
+      statements: statements.length,
+      first: statements[0]?.number ?? null,
+      last: statements.at(-1)?.number ?? null,
+      netCents: report.totals.netCents,
+    },
+  });
+  return { runId: run.id, statements, frozenPricings: Number(frozen.numUpdatedRows) };
+}
+
+type StoredLine = LineDraft & { statementId: string };
+
+async function storedLines(trx: Trx, runId: string): Promise<Map<string, StoredLine[]>> {
+  const rows = await trx
+    .selectFrom("statement_lines as l")
+    .innerJoin("statements as s", "s.id", "l.statement_id")
+    .select([
+      "l.statement_id",
+      "l.organisation_id",
+      "l.offer_id",
+      "l.pricing_id",
+      "l.item_key",
+      "l.offer_title",
+      "l.item_label",
+      "l.model",
+      "l.gross_cents",
+      "l.subsidy_cents",
+      "l.net_cents",
+      "l.proration_gap_cents",
+      "l.explanation",
+    ])
+    .where("s.run_id", "=", runId)
+    .orderBy("s.sequence")
+    .orderBy("l.position")
+    .execute();
+  const byPayer = new Map<string, StoredLine[]>();
+  for (const row of rows) {
+    const lines = byPayer.get(row.organisation_id) ?? [];
+    lines.push({
+      statementId: row.statement_id,
+      offerId: row.offer_id,
+      pricingId: row.pricing_id,
+      itemKey: row.item_key,
+      offerTitle: row.offer_title,
+      itemLabel: row.item_label,
+      model: row.model,
+      grossCents: row.gross_cents,
+      subsidyCents: row.subsidy_cents,
+      netCents: row.net_cents,
+      prorationGapCents: row.proration_gap_cents,
+      explanation: row.explanation,
+    });
+    byPayer.set(row.organisation_id, lines);
+  }
+  return byPayer;
+}
+
+/**
+ * Recomputes an issued run and, for each payer whose amounts changed (a backdated subscription, a corrected
+ * figure), issues a rectifying statement carrying only the difference and referring to the payer's statement of
+ * the run; a payer that had none gets a complementary statement. Issued statements are never touched. Refused
+ * (StatementError) when the run is not issued or nothing changed.
+ */
+export async function rectifyRun(trx: Trx, input: IssueInput): Promise<IssueResult> {
+  const period: RunPeriod = { cooperativeId: input.cooperativeId, year: input.year, half: input.half };
+  const label = periodLabel(period.year, period.half);
+  const run = await findRun(trx, period, { lock: true });
+  if (run?.status !== "issued") {
+    throw new StatementError(`Les appels de fonds de la période « ${label} » n'ont pas été émis : rien à rectifier.`);
+  }
+  const { pricings, missingCosts } = await pricingsOfRun(trx, period);
+  if (missingCosts.length > 0) throw new StatementError(`Rectification impossible : ${missingCosts.join(" ")}`);
+  const report = compute(pricings, period.year, await operatorName(trx, period.cooperativeId));
+  const due = new Map(groupByPayer(report.rows).map((payer) => [payer.organisationId, payer]));
+  const called = await storedLines(trx, run.id);
+  const originals = await trx
+    .selectFrom("statements")
+    .select(["id", "number", "organisation_id", "payer_name", "payer_siren"])
+    .where("run_id", "=", run.id)
+    .where("kind", "=", "statement")
+    .orderBy("sequence")
+    .execute();
+
+  const organisationIds = [...new Set([...due.keys(), ...called.keys()])];
+  const drafts: StatementDraft[] = [];
+  for (const organisationId of organisationIds) {
+    const now = due.get(organisationId);
+    const original = originals.find((statement) => statement.organisation_id === organisationId) ?? null;
+    const lines = differenceLines(called.get(organisationId) ?? [], now?.lines ?? [], original?.number ?? null);
+    if (lines.length === 0) continue;
+    const payer: PayerDraft = {
+      organisationId,
+      siren: now?.siren ?? original?.payer_siren ?? "",
+      name: now?.name ?? original?.payer_name ?? "",
+      lines,
+      totals: sumLines(lines),
+    };
+    drafts.push({
+      payer,
+      kind: original ? "rectifying" : "statement",
+      corrects: original ? { id: original.id, number: original.number } : null,
+    });
+  }
+  if (drafts.length === 0) {
+    throw new StatementError(
+      `Aucune différence avec les appels de fonds émis pour la période « ${label} » : rien à rectifier.`,
+    );
+  }
+  drafts.sort((a, b) => (a.payer.siren < b.payer.siren ? -1 : a.payer.siren > b.payer.siren ? 1 : 0));
+  const statements = await writeStatements(trx, {
+    period,
+    runId: run.id,
+    actorUserId: input.actorUserId,
+    publicUrl: input.publicUrl,
+    issuedOn: input.issuedOn ?? parisToday(),
+    drafts,
+  });
+  await recordEvent(trx, {
+    action: "statements.rectified",
+    cooperativeId: period.cooperativeId,
+    actorUserId: input.actorUserId,
+    subject: label,
+    details: {
+      statements: statements.length,
+      first: statements[0]?.number ?? null,
+      last: statements.at(-1)?.number ?? null,
+      netCents: statements.reduce((sum, statement) => sum + statement.netCents, 0),
+    },
+  });
+  return { runId: run.id, statements, frozenPricings: 0 };
+}
+
+export interface StatementSummary {
+  id: string;
+  number: string;
+  kind: StatementKind;
+  year: number;
+  period: string;
+  issuedOn: string;
+  dueOn: string;
+  organisationId: string;
+  payerName: string;
+  payerSiren: string;
+  netCents: number;
+  correctsNumber: string | null;
+}
+
+/**
+ * The statements of a cooperative (of one organisation, of one year, if given), by number. Under RLS a payer's
+ * people see their own only; the filter says it in the query too.
+ */
+export async function listStatements(
+  trx: Trx,
+  filter: { cooperativeId: string; organisationId?: string; year?: number },
+): Promise<StatementSummary[]> {
+  let query = trx
+    .selectFrom("statements as s")
+    .leftJoin("statements as c", "c.id", "s.corrects_id")
+    .select([
+      "s.id",
+      "s.number",
+      "s.kind",
+      "s.year",
+      "s.period",
+      "s.issued_on",
+      "s.due_on",
+      "s.organisation_id",
+      "s.payer_name",
+      "s.payer_siren",
+      "s.net_cents",
+      "c.number as corrects_number",
+    ])
+    .where("s.cooperative_id", "=", filter.cooperativeId);
+  if (filter.organisationId !== undefined) query = query.where("s.organisation_id", "=", filter.organisationId);
+  if (filter.year !== undefined) query = query.where("s.year", "=", filter.year);
+  const rows = await query.orderBy("s.year", "desc").orderBy("s.sequence").execute();
+  return rows.map((row) => ({
+    id: row.id,
+    number: row.number,
+    kind: row.kind,
+    year: row.year,
+    period: row.period,
+    issuedOn: row.issued_on,
+    dueOn: row.due_on,
+    organisationId: row.organisation_id,
+    payerName: row.payer_name,
+    payerSiren: row.payer_siren,
+    netCents: row.net_cents,
+    correctsNumber: row.corrects_number,
+  }));
+}
+
+/** The issued runs of a cooperative, latest first. */
+export async function listIssuedRuns(trx: Trx, cooperativeId: string) {
+  return trx
+    .selectFrom("statement_runs")
+    .select(["id", "year", "half", "issued_at", "net_cents"])
+    .where("cooperative_id", "=", cooperativeId)
+    .where("status", "=", "issued")
+    .orderBy("year", "desc")
+    .orderBy(sql`coalesce(half, 0)`)
+    .execute();
+}
+
+/**
+ * One statement as its document (what is shown, exported, printed), or null when the caller may not see it (RLS)
+ * or it does not exist.
+ */
+export async function statementDocument(
+  trx: Trx,
+  id: string,
+): Promise<(StatementDocument & { id: string; organisationId: string; cooperativeId: string }) | null> {
+  const statement = await trx
+    .selectFrom("statements as s")
+    .innerJoin("cooperatives as co", "co.id", "s.cooperative_id")
+    .leftJoin("statements as c", "c.id", "s.corrects_id")
+    .select([
+      "s.id",
+      "s.cooperative_id",
+      "s.organisation_id",
+      "s.number",
+      "s.kind",
+      "s.issued_on",
+      "s.due_on",
+      "s.budget_year",
+      "s.period",
+      "s.payer_name",
+      "s.payer_siren",
+      "s.council_decisions",
+      "s.gross_cents",
+      "s.subsidy_cents",
+      "s.net_cents",
+      "co.siren as cooperative_siren",
+      "c.number as corrects_number",
+      "c.issued_on as corrects_issued_on",
+    ])
+    .where("s.id", "=", id)
+    .executeTakeFirst();
+  if (!statement) return null;
+  const lines = await trx
+    .selectFrom("statement_lines")
+    .select(["offer_title", "item_label", "model", "gross_cents", "subsidy_cents", "net_cents", "explanation"])
+    .where("statement_id", "=", id)
+    .orderBy("position")
+    .execute();
+  const { brand, replyTo } = await brandOf(trx, statement.cooperative_id);
+  return {
+    id: statement.id,
+    organisationId: statement.organisation_id,
+    cooperativeId: statement.cooperative_id,
+    cooperative: { name: brand.name, siren: statement.cooperative_siren, replyTo },
+    number: statement.number,
+    kind: statement.kind,
+    corrects:
+      statement.corrects_number && statement.corrects_issued_on
+        ? { number: statement.corrects_number, issuedOn: statement.corrects_issued_on }
+        : null,
+    issuedOn: statement.issued_on,
+    dueOn: statement.due_on,
+    budgetYear: statement.budget_year,
+    period: statement.period,
+    payer: { name: statement.payer_name, siren: statement.payer_siren },
+    councilDecisions: statement.council_decisions,
+    lines: lines.map((line) => ({
+      offerTitle: line.offer_title,
+      itemLabel: line.item_label,
+      model: line.model,
+      grossCents: line.gross_cents,
+      subsidyCents: line.subsidy_cents,
+      netCents: line.net_cents,
+      explanation: line.explanation,
+    })),
+    totals: { grossCents: statement.gross_cents, subsidyCents: statement.subsidy_cents, netCents: statement.net_cents },
+  };
+}
+
+/** The documents of every statement of a year (a whole run's export), by number. */
+export async function statementDocumentsOfYear(trx: Trx, cooperativeId: string, year: number) {
+  const ids = await trx
+    .selectFrom("statements")
+    .select("id")
+    .where("cooperative_id", "=", cooperativeId)
+    .where("year", "=", year)
+    .orderBy("sequence")
+    .execute();
+  const documents: StatementDocument[] = [];
+  for (const { id } of ids) {
+    const document = await statementDocument(trx, id);
+    if (document) documents.push(document);
+  }
+  return documents;
+}
