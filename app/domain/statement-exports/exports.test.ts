@@ -6,8 +6,15 @@ import { castelnau2026, castelnauRectifying, run2026 } from "./fixtures.ts";
 import { STATEMENT_EXPORT_COLUMNS, statementExportRows } from "./rows.ts";
 import { CENTS_FORMAT, DATE_FORMAT, EUROS_FORMAT, STATEMENTS_SHEET_NAME, statementsXlsx } from "./xlsx.ts";
 
-const HEADERS = STATEMENT_EXPORT_COLUMNS.map((column) => column.header);
+const HEADERS: string[] = STATEMENT_EXPORT_COLUMNS.map((column) => column.header);
 const column = (header: string) => HEADERS.indexOf(header);
+
+/** A CSV row's field under a header (the row must have it). */
+function field(row: string[] | undefined, header: string): string {
+  const value = row?.[column(header)];
+  if (value === undefined) throw new Error(`no field ${header}`);
+  return value;
+}
 
 /** RFC 4180 with ";" as Excel writes it: quoted fields may hold ";", '""' and line breaks; rows end with CRLF. */
 function parseCsv(text: string): string[][] {
@@ -73,23 +80,23 @@ describe("statements CSV", () => {
 
   it("parses back to the same amounts, in cents and in euros, line by line and in total", () => {
     for (const document of run2026) {
-      const own = body.filter((row) => row[column("N° d'appel")] === document.number);
+      const own = body.filter((row) => field(row, "N° d'appel") === document.number);
       expect(own).toHaveLength(document.lines.length);
       document.lines.forEach((line, index) => {
-        const row = own.find((candidate) => candidate[column("Ligne")] === String(index + 1));
+        const row = own.find((candidate) => field(candidate, "Ligne") === String(index + 1));
         if (!row) throw new Error(`no row for line ${index + 1} of ${document.number}`);
-        expect(row[column("SIREN payeur")]).toBe(document.payer.siren);
-        expect(row[column("Payeur")]).toBe(document.payer.name);
-        expect(row[column("Élément")]).toBe(line.itemLabel);
-        expect(row[column("Explication")]).toBe(line.explanation);
+        expect(field(row, "SIREN payeur")).toBe(document.payer.siren);
+        expect(field(row, "Payeur")).toBe(document.payer.name);
+        expect(field(row, "Élément")).toBe(line.itemLabel);
+        expect(field(row, "Explication")).toBe(line.explanation);
         for (const [key, centsHeader, eurosHeader] of AMOUNTS) {
-          expect(Number(row[column(centsHeader)])).toBe(line[key]);
-          expect(centsFromFrenchEuros(row[column(eurosHeader)])).toBe(line[key]);
+          expect(Number(field(row, centsHeader))).toBe(line[key]);
+          expect(centsFromFrenchEuros(field(row, eurosHeader))).toBe(line[key]);
         }
       });
       for (const [key, centsHeader, eurosHeader] of AMOUNTS) {
-        expect(sum(own.map((row) => Number(row[column(centsHeader)])))).toBe(document.totals[key]);
-        expect(sum(own.map((row) => centsFromFrenchEuros(row[column(eurosHeader)])))).toBe(document.totals[key]);
+        expect(sum(own.map((row) => Number(field(row, centsHeader))))).toBe(document.totals[key]);
+        expect(sum(own.map((row) => centsFromFrenchEuros(field(row, eurosHeader))))).toBe(document.totals[key]);
       }
     }
     const runNet = sum(run2026.map((document) => document.totals.netCents));
@@ -97,22 +104,18 @@ describe("statements CSV", () => {
   });
 
   it("says what a rectifying statement corrects, with French dates, and neutralises formulas but not negative amounts", () => {
-    const rectifying = body.filter((row) => row[column("N° d'appel")] === castelnauRectifying.number);
+    const rectifying = body.filter((row) => field(row, "N° d'appel") === castelnauRectifying.number);
     for (const row of rectifying) {
-      expect(row[column("Nature")]).toBe("Appel rectificatif");
-      expect(row[column("Rectifie l'appel n°")]).toBe("2026-0001");
-      expect(row[column("Émis le")]).toBe("01/06/2026");
-      expect(row[column("Échéance")]).toBe("15/07/2026");
+      expect(field(row, "Nature")).toBe("Appel rectificatif");
+      expect(field(row, "Rectifie l'appel n°")).toBe("2026-0001");
+      expect(field(row, "Émis le")).toBe("01/06/2026");
+      expect(field(row, "Échéance")).toBe("15/07/2026");
     }
-    expect(rectifying[0][column("Brut (€)")]).toBe("-2345,67");
-    const original = body.filter((row) => row[column("N° d'appel")] === castelnau2026.number);
-    expect(original.map((row) => row[column("Nature")])).toEqual([
-      "Appel de fonds",
-      "Appel de fonds",
-      "Appel de fonds",
-    ]);
-    expect(original.map((row) => row[column("Rectifie l'appel n°")])).toEqual(["", "", ""]);
-    expect(original[2][column("Offre")]).toBe("'=SOMME(A1:A9)");
+    expect(field(rectifying[0], "Brut (€)")).toBe("-2345,67");
+    const original = body.filter((row) => field(row, "N° d'appel") === castelnau2026.number);
+    expect(original.map((row) => field(row, "Nature"))).toEqual(["Appel de fonds", "Appel de fonds", "Appel de fonds"]);
+    expect(original.map((row) => field(row, "Rectifie l'appel n°"))).toEqual(["", "", ""]);
+    expect(field(original[2], "Offre")).toBe("'=SOMME(A1:A9)");
   });
 
   it("is empty but for its header for an empty run", () => {
@@ -143,6 +146,7 @@ describe("statements XLSX", () => {
       const document = run2026.find((candidate) => candidate.number === number);
       if (!document) throw new Error(`unknown statement ${number}`);
       const line = document.lines[lineIndex];
+      if (!line) throw new Error(`no line ${lineIndex + 1} in ${number}`);
       expect(cell(rowNumber, "SIREN payeur").value).toBe(document.payer.siren);
       expect(cell(rowNumber, "Exercice").value).toBe(document.budgetYear);
       expect(cell(rowNumber, "Émis le").value).toEqual(new Date(`${document.issuedOn}T00:00:00Z`));
@@ -197,12 +201,14 @@ describe("an inconsistent statement", () => {
   });
 
   it("with an amount that is not whole cents is refused too", () => {
+    const [first] = castelnau2026.lines;
+    if (!first) throw new Error("no line");
     const fractional: StatementDocument = {
       ...castelnau2026,
-      lines: [{ ...castelnau2026.lines[0], netCents: 0.5 }],
+      lines: [{ ...first, netCents: 0.5 }],
       totals: {
-        grossCents: castelnau2026.lines[0].grossCents,
-        subsidyCents: castelnau2026.lines[0].subsidyCents,
+        grossCents: first.grossCents,
+        subsidyCents: first.subsidyCents,
         netCents: 0.5,
       },
     };
