@@ -198,27 +198,36 @@ export async function previewRun(trx: Trx, period: RunPeriod): Promise<RunPrevie
   };
 }
 
-/** Locks the numbering of a cooperative's year and takes `count` numbers after the last one. */
-async function takeSequences(trx: Trx, cooperativeId: string, year: number, count: number): Promise<number> {
+/**
+ * Locks the numbering of a cooperative's year (its counter row, created at the first issue) until the transaction
+ * ends: every issue and correction of that year takes it first, so they run one after the other and see what the
+ * previous one committed. A rolled-back transaction gives its numbers back.
+ */
+async function lockNumbering(trx: Trx, cooperativeId: string, year: number): Promise<void> {
   await trx
     .insertInto("statement_counters")
     .values({ cooperative_id: cooperativeId, year })
     .onConflict((conflict) => conflict.columns(["cooperative_id", "year"]).doNothing())
     .execute();
-  const counter = await trx
+  await trx
     .selectFrom("statement_counters")
     .select("last_sequence")
     .where("cooperative_id", "=", cooperativeId)
     .where("year", "=", year)
     .forUpdate()
     .executeTakeFirstOrThrow();
-  await trx
+}
+
+/** Takes `count` numbers after the last one (the numbering is locked): returns the first. */
+async function takeSequences(trx: Trx, cooperativeId: string, year: number, count: number): Promise<number> {
+  const counter = await trx
     .updateTable("statement_counters")
-    .set({ last_sequence: counter.last_sequence + count })
+    .set((eb) => ({ last_sequence: eb("last_sequence", "+", count) }))
     .where("cooperative_id", "=", cooperativeId)
     .where("year", "=", year)
-    .execute();
-  return counter.last_sequence + 1;
+    .returning("last_sequence")
+    .executeTakeFirstOrThrow();
+  return counter.last_sequence - count + 1;
 }
 
 /** The council decisions of a payer's subscriptions to the offers it is called for, in the year. */
@@ -399,6 +408,7 @@ const issuedMessage = (label: string, issuedAt: Date | null) =>
 export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult> {
   const period: RunPeriod = { cooperativeId: input.cooperativeId, year: input.year, half: input.half };
   const label = periodLabel(period.year, period.half);
+  await lockNumbering(trx, period.cooperativeId, period.year);
   await sql`INSERT INTO statement_runs (cooperative_id, year, half)
             VALUES (${period.cooperativeId}, ${period.year}, ${period.half})
             ON CONFLICT (cooperative_id, year, (coalesce(half, 0))) DO NOTHING`.execute(trx);
@@ -527,6 +537,7 @@ async function storedLines(trx: Trx, runId: string): Promise<Map<string, StoredL
 export async function rectifyRun(trx: Trx, input: IssueInput): Promise<IssueResult> {
   const period: RunPeriod = { cooperativeId: input.cooperativeId, year: input.year, half: input.half };
   const label = periodLabel(period.year, period.half);
+  await lockNumbering(trx, period.cooperativeId, period.year);
   const run = await findRun(trx, period, { lock: true });
   if (run?.status !== "issued") {
     throw new StatementError(`Les appels de fonds de la période « ${label} » n'ont pas été émis : rien à rectifier.`);
