@@ -30,6 +30,7 @@ export function loader({ context }: Route.LoaderArgs) {
       ? {
           displayName: authentication.user.displayName,
           seesAdhesions: can(authentication.context.role, "subscriptions.read"),
+          seesStatements: can(authentication.context.role, "statements.read"),
           activeMembershipId: authentication.active?.id ?? null,
           memberships: authentication.memberships.map((membership) => ({
             id: membership.id,
@@ -120,6 +121,11 @@ function UserMenu() {
       {user.seesAdhesions ? (
         <li>
           <NavLink to="/adhesions">Adhésions</NavLink>
+        </li>
+      ) : null}
+      {user.seesStatements ? (
+        <li>
+          <NavLink to="/appels-de-fonds">Appels de fonds</NavLink>
         </li>
       ) : null}
       {user.memberships.length > 1 ? (

@@ -37,6 +37,10 @@ export default [
   route("adhesions/export.csv", "routes/adhesions-export.tsx"),
   route("adhesions/nouvelle", "routes/adhesion-new.tsx"),
   route("adhesions/:id", "routes/adhesion.tsx"),
+  route("appels-de-fonds", "routes/statements.tsx"),
+  route("appels-de-fonds/export/:format", "routes/statements-export.tsx"),
+  route("appels-de-fonds/:id", "routes/statement.tsx"),
+  route("appels-de-fonds/:id/pdf", "routes/statement-pdf.tsx"),
   route("documents/:id", "routes/document.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

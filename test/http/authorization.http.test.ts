@@ -47,6 +47,8 @@ let deadLetterOfB = "00000000-0000-4000-8000-000000000000";
 // A subscription and a council decision PDF of each organisation of the fixture, by organisation (set once it exists).
 const subscriptionOf: Record<string, string> = {};
 const documentOf: Record<string, string> = {};
+// A statement of each organisation of the fixture, by organisation (set once it exists).
+const statementOf: Record<string, string> = {};
 
 // A new address per request: attempts on one account are throttled (5 per 15 minutes).
 let unknownAccounts = 0;
@@ -348,6 +350,38 @@ const MATRIX: Record<string, Row> = {
       otherCooperative: { ...signedIn("404"), agent: "403" },
     },
   },
+  // Statements: operator admins see and issue the cooperative's; the payer's referents and viewers read their own.
+  "GET /appels-de-fonds": {
+    request: () => ({ path: "/appels-de-fonds" }),
+    expected: { ...signedIn("200"), agent: "403" },
+  },
+  "POST /appels-de-fonds": {
+    // Nothing is priced in 2030: refused in French, nothing written.
+    request: () => ({ path: "/appels-de-fonds", form: { intent: "issue", annee: "2030", semestre: "" } }),
+    expected: { ...signedIn("403"), operator_admin: "400" },
+  },
+  "GET /appels-de-fonds/export/:format": {
+    request: () => ({ path: "/appels-de-fonds/export/csv?annee=2024" }),
+    expected: { ...signedIn("403"), operator_admin: "200" },
+  },
+  "GET /appels-de-fonds/:id": {
+    request: (target) => ({ path: `/appels-de-fonds/${statementOf[target.organisationId] ?? target.organisationId}` }),
+    expected: {
+      own: { ...signedIn("200"), agent: "403" },
+      sameCooperative: { ...signedIn("404"), operator_admin: "200", agent: "403" },
+      otherCooperative: { ...signedIn("404"), agent: "403" },
+    },
+  },
+  "GET /appels-de-fonds/:id/pdf": {
+    request: (target) => ({
+      path: `/appels-de-fonds/${statementOf[target.organisationId] ?? target.organisationId}/pdf`,
+    }),
+    expected: {
+      own: { ...signedIn("200"), agent: "403" },
+      sameCooperative: { ...signedIn("404"), operator_admin: "200", agent: "403" },
+      otherCooperative: { ...signedIn("404"), agent: "403" },
+    },
+  },
   "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
 };
 
@@ -460,6 +494,41 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
       .execute()) {
       subscriptionOf[row.organisation_id] = row.id;
       if (row.council_document_id) documentOf[row.organisation_id] = row.council_document_id;
+    }
+    // The fixture has a 2024 statement of each commune; the operator gets one too.
+    const run = await database.owner
+      .selectFrom("statement_runs")
+      .select("id")
+      .where("cooperative_id", "=", a.cooperativeId)
+      .executeTakeFirstOrThrow();
+    const operator = await database.owner
+      .selectFrom("organisations")
+      .select(["name", "siren"])
+      .where("id", "=", a.operatorId)
+      .executeTakeFirstOrThrow();
+    await database.owner
+      .insertInto("statements")
+      .values({
+        cooperative_id: a.cooperativeId,
+        run_id: run.id,
+        organisation_id: a.operatorId,
+        year: 2024,
+        sequence: 2,
+        number: "2024-0002",
+        kind: "statement",
+        issued_on: "2024-12-01",
+        due_on: "2024-12-31",
+        budget_year: 2024,
+        period: "Année 2024",
+        payer_name: operator.name,
+        payer_siren: operator.siren,
+        gross_cents: 0,
+        subsidy_cents: 0,
+        net_cents: 0,
+      })
+      .execute();
+    for (const row of await database.owner.selectFrom("statements").select(["id", "organisation_id"]).execute()) {
+      statementOf[row.organisation_id] = row.id;
     }
     await setPassword(requestScopeFactory(database.app)(ANONYMOUS), a.referentUserId, "une phrase de passe solide");
     portal = await servePortal(database);

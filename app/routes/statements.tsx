@@ -1,0 +1,420 @@
+import { data, Form, Link } from "react-router";
+import { z } from "zod";
+import { requirePermission } from "~/auth/guards.server";
+import { requestScopeContext, servicesContext } from "~/context.server";
+import { formatEuros } from "~/domain/allocation/format-fr";
+import { formatCalendarDate, parisToday } from "~/domain/format";
+import { can } from "~/domain/permissions";
+import { periodLabel } from "~/domain/statements";
+import {
+  issueRun,
+  listIssuedRuns,
+  listStatements,
+  previewRun,
+  rectifyRun,
+  StatementError,
+  type StatementSummary,
+} from "~/queries/statements.server";
+import type { Route } from "./+types/statements";
+
+const KIND_LABELS = { statement: "Appel de fonds", rectifying: "Rectificatif" } as const;
+
+const periodSchema = z.object({
+  annee: z.coerce
+    .number({ error: "L'année est un nombre." })
+    .int("L'année est un nombre entier.")
+    .min(2000, "Choisissez une année entre 2000 et 2100.")
+    .max(2100, "Choisissez une année entre 2000 et 2100."),
+  semestre: z
+    .enum(["", "1", "2"], { error: "Le semestre est le 1er ou le 2d." })
+    .transform((value) => (value === "" ? null : (Number(value) as 1 | 2))),
+});
+
+function readPeriod(params: URLSearchParams | FormData, fallbackYear: number) {
+  return periodSchema.safeParse({
+    annee: params.get("annee") || String(fallbackYear),
+    semestre: params.get("semestre") ?? "",
+  });
+}
+
+/**
+ * Operator admins: a year's run (or a cost-key half-year) as it would be issued, per member and offer with each
+ * line's explanation and last year's amount; issue it (after a confirmation), rectify an issued one; the statements
+ * issued. Referents and viewers: their organisation's statements.
+ */
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const { context: who } = requirePermission(context, request, "statements.read");
+  const cooperativeId = who.cooperativeId as string;
+  const scope = context.get(requestScopeContext);
+  if (!can(who.role, "statements.issue")) {
+    const statements = await scope.transaction((trx) =>
+      listStatements(trx, { cooperativeId, organisationId: who.organisationId as string }),
+    );
+    return { view: "payer" as const, statements };
+  }
+  const search = new URL(request.url).searchParams;
+  const thisYear = Number(parisToday().slice(0, 4));
+  const parsed = readPeriod(search, thisYear);
+  const period = parsed.success ? parsed.data : { annee: thisYear, semestre: null };
+  const { preview, runs, statements } = await scope.transaction(async (trx) => ({
+    preview: await previewRun(trx, { cooperativeId, year: period.annee, half: period.semestre }),
+    runs: await listIssuedRuns(trx, cooperativeId),
+    statements: await listStatements(trx, { cooperativeId, year: period.annee }),
+  }));
+  const confirming = search.get("confirmer");
+  return {
+    view: "operator" as const,
+    periodError: parsed.success ? null : (parsed.error.issues[0]?.message ?? "Période invalide."),
+    year: period.annee,
+    half: period.semestre,
+    label: preview.label,
+    status: preview.run.status,
+    issuedOn: preview.run.issuedAt ? formatCalendarDate(parisToday(preview.run.issuedAt)) : null,
+    problems: preview.problems,
+    notes: preview.notes,
+    totals: preview.totals,
+    payers: preview.payers.map((payer) => ({
+      organisationId: payer.organisationId,
+      name: payer.name,
+      siren: payer.siren,
+      netCents: payer.totals.netCents,
+      lastYearNetCents: payer.lastYearNetCents,
+      offers: [...new Set(payer.lines.map((line) => line.offerId))].map((offerId) => {
+        const lines = payer.lines.filter((line) => line.offerId === offerId);
+        const netCents = lines.reduce((sum, line) => sum + line.netCents, 0);
+        const lastYear = payer.lastYearByOffer[offerId];
+        return {
+          offerId,
+          title: lines[0]?.offerTitle ?? "",
+          netCents,
+          lastYearCents: lastYear ?? null,
+          changed: lastYear !== undefined && lastYear !== netCents,
+          lines: lines.map((line) => ({
+            key: `${line.pricingId}|${line.itemKey}`,
+            label: line.itemLabel,
+            model: line.model,
+            grossCents: line.grossCents,
+            subsidyCents: line.subsidyCents,
+            netCents: line.netCents,
+            explanation: line.explanation,
+          })),
+        };
+      }),
+    })),
+    operatorRows: preview.rows
+      .filter((row) => !row.invoiced)
+      .map((row) => ({
+        key: `${row.pricingId}|${row.itemKey}`,
+        offer: row.offerTitle,
+        label: row.itemLabel,
+        netCents: row.netCents,
+      })),
+    runs: runs.map((run) => ({
+      id: run.id,
+      year: run.year,
+      half: run.half,
+      label: periodLabel(run.year, run.half),
+      issuedOn: run.issued_at ? formatCalendarDate(parisToday(run.issued_at)) : "—",
+      netCents: run.net_cents ?? 0,
+    })),
+    statements,
+    confirming: confirming === "emettre" || confirming === "rectifier" ? confirming : null,
+  };
+}
+
+const actionSchema = z.object({ intent: z.enum(["issue", "rectify"], { error: "Action inconnue." }) });
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const { context: who } = requirePermission(context, request, "statements.issue");
+  const form = await request.formData();
+  const intent = actionSchema.safeParse({ intent: form.get("intent") });
+  if (!intent.success) return data({ error: "Action inconnue." }, { status: 400 });
+  const period = readPeriod(form, Number(parisToday().slice(0, 4)));
+  if (!period.success) {
+    return data({ error: period.error.issues[0]?.message ?? "Période invalide." }, { status: 400 });
+  }
+  const input = {
+    cooperativeId: who.cooperativeId as string,
+    year: period.data.annee,
+    half: period.data.semestre,
+    actorUserId: who.userId,
+    publicUrl: context.get(servicesContext).publicUrl,
+  };
+  try {
+    // A refusal is thrown out of the transaction, which rolls back: nothing of it is written.
+    const result = await context
+      .get(requestScopeContext)
+      .transaction((trx) => (intent.data.intent === "issue" ? issueRun(trx, input) : rectifyRun(trx, input)));
+    const first = result.statements[0]?.number;
+    const last = result.statements.at(-1)?.number;
+    const what = intent.data.intent === "issue" ? "appel(s) de fonds émis" : "appel(s) de fonds rectificatif(s) émis";
+    return { done: `${result.statements.length} ${what} (n° ${first}${last !== first ? ` à ${last}` : ""}).` };
+  } catch (error) {
+    if (error instanceof StatementError) return data({ error: error.message }, { status: 400 });
+    throw error;
+  }
+}
+
+function PayerStatements({ statements }: { statements: StatementSummary[] }) {
+  if (statements.length === 0) {
+    return (
+      <div className="empty-state">
+        <p>Aucun appel de fonds émis.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="table-scroll">
+      <table className="data-table">
+        <caption>{statements.length} appel(s) de fonds, les plus récents d'abord</caption>
+        <thead>
+          <tr>
+            <th scope="col">Numéro</th>
+            <th scope="col">Nature</th>
+            <th scope="col">Période</th>
+            <th scope="col">Payeur</th>
+            <th scope="col">Émis le</th>
+            <th scope="col">Échéance</th>
+            <th scope="col" className="numeric">
+              Net
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {statements.map((statement) => (
+            <tr key={statement.id}>
+              <th scope="row">
+                <Link to={`/appels-de-fonds/${statement.id}`}>{statement.number}</Link>
+              </th>
+              <td>
+                {KIND_LABELS[statement.kind]}
+                {statement.correctsNumber ? ` du n° ${statement.correctsNumber}` : ""}
+              </td>
+              <td>{statement.period}</td>
+              <td>{statement.payerName}</td>
+              <td>{formatCalendarDate(statement.issuedOn)}</td>
+              <td>{formatCalendarDate(statement.dueOn)}</td>
+              <td className="numeric">{formatEuros(statement.netCents)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export default function Statements({ loaderData, actionData }: Route.ComponentProps) {
+  if (loaderData.view === "payer") {
+    return (
+      <div className="page">
+        <title>Appels de fonds — Coopérative de services</title>
+        <h1>Appels de fonds de votre organisation</h1>
+        <p>Chaque appel de fonds détaille ses lignes et explique comment chaque montant a été calculé.</p>
+        <PayerStatements statements={loaderData.statements} />
+      </div>
+    );
+  }
+  const data = loaderData;
+  const done = actionData && "done" in actionData ? actionData.done : null;
+  const error = actionData && "error" in actionData ? actionData.error : null;
+  const query = `annee=${data.year}${data.half ? `&semestre=${data.half}` : ""}`;
+  const issued = data.status === "issued";
+  return (
+    <div className="page">
+      <title>Appels de fonds — Coopérative de services</title>
+      <h1>Appels de fonds</h1>
+      <Form method="get" className="inline-form">
+        <label htmlFor="annee">Année</label>{" "}
+        <input id="annee" name="annee" type="number" min={2000} max={2100} defaultValue={data.year} />{" "}
+        <label htmlFor="semestre">Période</label>{" "}
+        <select id="semestre" name="semestre" defaultValue={data.half ? String(data.half) : ""}>
+          <option value="">Année entière</option>
+          <option value="1">1er semestre (clés de répartition)</option>
+          <option value="2">2d semestre (clés de répartition)</option>
+        </select>{" "}
+        <button type="submit">Afficher</button>
+      </Form>
+      {data.periodError ? (
+        <p className="form-error" role="alert">
+          {data.periodError}
+        </p>
+      ) : null}
+      {done ? (
+        <p className="form-success" role="status">
+          {done}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+
+      <section aria-labelledby="periode">
+        <h2 id="periode">
+          {data.label} — {issued ? `émis le ${data.issuedOn}` : "non émis (brouillon)"}
+        </h2>
+        {data.problems.length > 0 ? (
+          <div className="form-error" role="alert">
+            <p>{issued ? "Le nouveau calcul échoue :" : "Émission impossible pour l'instant :"}</p>
+            <ul>
+              {data.problems.map((problem) => (
+                <li key={problem}>{problem}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {data.notes.length > 0 ? (
+          <ul className="muted">
+            {data.notes.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+        ) : null}
+        {!issued && data.problems.length === 0 && data.payers.length > 0 && !done ? (
+          data.confirming === "emettre" ? (
+            <Form method="post" className="panel">
+              <p>
+                Émettre {data.payers.length} appel(s) de fonds pour « {data.label} »,{" "}
+                {formatEuros(data.totals.netCents)} au total ? Ils seront numérotés, envoyés aux référents des membres
+                et ne pourront plus être modifiés ; les tarifications utilisées seront figées.
+              </p>
+              <input type="hidden" name="intent" value="issue" />
+              <input type="hidden" name="annee" value={data.year} />
+              <input type="hidden" name="semestre" value={data.half ?? ""} />
+              <button type="submit">Confirmer l'émission</button> <Link to={`?${query}`}>Annuler</Link>
+            </Form>
+          ) : (
+            <p>
+              <Link className="button" to={`?${query}&confirmer=emettre`}>
+                Émettre les appels de fonds
+              </Link>
+            </p>
+          )
+        ) : null}
+        {issued && !done ? (
+          data.confirming === "rectifier" ? (
+            <Form method="post" className="panel">
+              <p>
+                Recalculer « {data.label} » et émettre un appel de fonds rectificatif pour chaque membre dont le montant
+                a changé ? Les appels de fonds émis restent tels quels ; chaque rectificatif ne porte que la différence.
+              </p>
+              <input type="hidden" name="intent" value="rectify" />
+              <input type="hidden" name="annee" value={data.year} />
+              <input type="hidden" name="semestre" value={data.half ?? ""} />
+              <button type="submit">Confirmer la rectification</button> <Link to={`?${query}`}>Annuler</Link>
+            </Form>
+          ) : (
+            <p>
+              <Link className="button" to={`?${query}&confirmer=rectifier`}>
+                Rectifier
+              </Link>{" "}
+              <span className="muted">Le tableau ci-dessous est le calcul d'aujourd'hui.</span>
+            </p>
+          )
+        ) : null}
+
+        {data.payers.length === 0 ? (
+          <div className="empty-state">
+            <p>Aucune quote-part à appeler pour cette période.</p>
+          </div>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table">
+              <caption>
+                {data.payers.length} membre(s), {formatEuros(data.totals.netCents)} net au total. Les montants qui
+                changent depuis l'an dernier sont signalés.
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Membre</th>
+                  <th scope="col">Offre et élément</th>
+                  <th scope="col">Modèle</th>
+                  <th scope="col" className="numeric">
+                    Brut
+                  </th>
+                  <th scope="col" className="numeric">
+                    Subvention
+                  </th>
+                  <th scope="col" className="numeric">
+                    Net
+                  </th>
+                  <th scope="col" className="numeric">
+                    Net {data.year - 1} (offre)
+                  </th>
+                  <th scope="col">Explication</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.payers.flatMap((payer) =>
+                  payer.offers.flatMap((offer, offerIndex) =>
+                    offer.lines.map((line, lineIndex) => (
+                      <tr key={`${payer.organisationId}|${line.key}`}>
+                        {offerIndex === 0 && lineIndex === 0 ? (
+                          <th scope="rowgroup" rowSpan={payer.offers.reduce((sum, o) => sum + o.lines.length, 0)}>
+                            {payer.name}
+                            <div className="muted">
+                              SIREN {payer.siren} — {formatEuros(payer.netCents)}
+                              {payer.lastYearNetCents !== null
+                                ? ` (${data.year - 1} : ${formatEuros(payer.lastYearNetCents)})`
+                                : ""}
+                            </div>
+                          </th>
+                        ) : null}
+                        <td>
+                          {offer.title} — {line.label}
+                        </td>
+                        <td>{line.model}</td>
+                        <td className="numeric">{formatEuros(line.grossCents)}</td>
+                        <td className="numeric">{formatEuros(line.subsidyCents)}</td>
+                        <td className="numeric">{formatEuros(line.netCents)}</td>
+                        {lineIndex === 0 ? (
+                          <td className={`numeric${offer.changed ? " changed" : ""}`} rowSpan={offer.lines.length}>
+                            {offer.lastYearCents === null ? "—" : formatEuros(offer.lastYearCents)}
+                            {offer.changed ? <div className="changed-note">changé</div> : null}
+                          </td>
+                        ) : null}
+                        <td>{line.explanation}</td>
+                      </tr>
+                    )),
+                  ),
+                )}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {data.operatorRows.length > 0 ? (
+          <>
+            <h3>Part de l'opérateur (clés de répartition, jamais appelée)</h3>
+            <ul>
+              {data.operatorRows.map((row) => (
+                <li key={row.key}>
+                  {row.offer} — {row.label} : {formatEuros(row.netCents)}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="emis">
+        <h2 id="emis">Appels de fonds émis en {data.year}</h2>
+        <PayerStatements statements={data.statements} />
+      </section>
+
+      {data.runs.length > 0 ? (
+        <section aria-labelledby="periodes">
+          <h2 id="periodes">Périodes émises</h2>
+          <ul>
+            {data.runs.map((run) => (
+              <li key={run.id}>
+                <Link to={`?annee=${run.year}${run.half ? `&semestre=${run.half}` : ""}`}>{run.label}</Link> — émis le{" "}
+                {run.issuedOn}, {formatEuros(run.netCents)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}
