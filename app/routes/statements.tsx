@@ -286,7 +286,7 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
             </Form>
           ) : (
             <p>
-              <Link className="button" to={`?${query}&confirmer=emettre`}>
+              <Link className="button-link" to={`?${query}&confirmer=emettre`}>
                 Émettre les appels de fonds
               </Link>
             </p>
@@ -306,7 +306,7 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
             </Form>
           ) : (
             <p>
-              <Link className="button" to={`?${query}&confirmer=rectifier`}>
+              <Link className="button-link" to={`?${query}&confirmer=rectifier`}>
                 Rectifier
               </Link>{" "}
               <span className="muted">Le tableau ci-dessous est le calcul d'aujourd'hui.</span>
