@@ -8,6 +8,7 @@ import { loadEnvOrExit } from "../app/env.server.ts";
 import { loadPricingsInYear, PriceBookError } from "../app/queries/price-book.server.ts";
 import { DataDirLockedError } from "../db/data-dir-lock.ts";
 import { type Database, openDatabase } from "../db/engine.ts";
+import { STATEMENTS_USAGE, statementsCommand } from "./statements-command.ts";
 import { databaseLocation } from "./with-database.ts";
 
 const USAGE = `Usage : npm run cli -- shares --epci <SIREN> --year <AAAA> [--offer <id>] [--format text|csv|json]
@@ -47,7 +48,8 @@ function parseOptions() {
       epci: { type: "string" },
       year: { type: "string" },
       offer: { type: "string" },
-      format: { type: "string", default: "text" },
+      half: { type: "string" },
+      format: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -59,12 +61,21 @@ try {
 }
 const { values, positionals } = parsed;
 if (values.help) {
-  console.log(USAGE);
+  console.log(`${USAGE}\n\n${STATEMENTS_USAGE}`);
   process.exit(0);
+}
+if (positionals[0] === "statements") {
+  const outcome = await statementsCommand(env, positionals.slice(1), values);
+  if (outcome.stderr) process.stderr.write(outcome.stderr);
+  // Exit once stdout is flushed (a pipe may take an XLSX in several writes); PGlite is closed already.
+  await new Promise<void>((resolve) => process.stdout.write(outcome.stdout ?? "", () => resolve()));
+  process.exit(outcome.code);
 }
 if (positionals.length !== 1 || positionals[0] !== "shares") {
   usageError(
-    positionals.length === 0 ? "Indiquez une commande (shares)." : `Commande inconnue : ${positionals.join(" ")}.`,
+    positionals.length === 0
+      ? "Indiquez une commande (shares ou statements)."
+      : `Commande inconnue : ${positionals.join(" ")}.`,
   );
 }
 const siren = (values.epci ?? "").replace(/\s/g, "");
@@ -78,7 +89,7 @@ if (!/^\d{4}$/.test(values.year) || year < 2000 || year > 2100) {
 const offerId = values.offer;
 if (offerId !== undefined && !UUID.test(offerId))
   usageError(`--offer : « ${offerId} » n'est pas un identifiant d'offre.`);
-const format = values.format as Format;
+const format = (values.format ?? "text") as Format;
 if (!["text", "csv", "json"].includes(format)) usageError(`--format : « ${values.format} » (text, csv ou json).`);
 
 interface Output {
