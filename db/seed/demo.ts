@@ -5,6 +5,7 @@ import { describeImport, importTerritories } from "../territory/import.ts";
 import { loadTerritoryReference } from "../territory/reference.ts";
 import { seedDemoCatalogue } from "./demo-catalogue.ts";
 import { seedDemoPriceBook } from "./demo-price-book.ts";
+import { seedDemoStatements } from "./demo-statements.ts";
 
 /** The four metropolises of the source reports. */
 export const DEMO_COOPERATIVES = {
@@ -153,6 +154,7 @@ export async function seedDemo(owner: Kysely<DB>): Promise<string> {
     year: new Date().getFullYear(),
     populationYear: reference.year,
   });
+  const statements = await seedDemoStatements(owner, { year: new Date().getFullYear() });
   const line = (user: DemoUser) =>
     `  ${user.email.padEnd(34)} ${user.memberships.map((membership) => membership.role).join(", ")}`;
   const inMontpellier = (user: DemoUser) => user.memberships.every((membership) => membership.cooperative === M);
@@ -160,6 +162,7 @@ export async function seedDemo(owner: Kysely<DB>): Promise<string> {
     ...reports.map(describeImport),
     priceBook,
     catalogue,
+    statements,
     `Demo logins (password for all: "${DEMO_PASSWORD}")`,
     "Montpellier Méditerranée Métropole, one per role:",
     ...DEMO_USERS.filter(inMontpellier).map(line),
