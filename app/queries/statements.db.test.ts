@@ -186,7 +186,9 @@ describe(`statements (${testEngine})`, () => {
       ["Plateforme e-services", "Offre de base", "Au prorata de la population"],
       ["Plateforme e-services", "Option « Formation »", "Forfait"],
     ]);
-    expect(document?.lines[0]?.explanation).toMatch(/^Au prorata de la population totale 2026 : 1\s000 hab\. sur 6\s000 /);
+    expect(document?.lines[0]?.explanation).toMatch(
+      /^Au prorata de la population totale 2026 : 1\s000 hab\. sur 6\s000 /,
+    );
     expect(document?.lines[1]?.explanation).toMatch(/^Forfait de 200,00\s€$/);
     expect(document?.cooperative.name).toBe(`${a.marker} coopérative`);
 
