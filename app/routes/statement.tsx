@@ -17,9 +17,7 @@ export default function Statement({ loaderData: { statement } }: Route.Component
       <p>
         <Link to="/appels-de-fonds">Appels de fonds</Link>
       </p>
-      <h1>
-        {rectifying ? "Appel de fonds rectificatif" : "Appel de fonds"} n° {statement.number}
-      </h1>
+      <h1>{`${rectifying ? "Appel de fonds rectificatif" : "Appel de fonds"} n° ${statement.number}`}</h1>
       {statement.corrects ? (
         <p>
           Rectifie l'appel de fonds n° {statement.corrects.number} du {formatCalendarDate(statement.corrects.issuedOn)}{" "}

@@ -361,9 +361,7 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
                             </div>
                           </th>
                         ) : null}
-                        <td>
-                          {offer.title} — {line.label}
-                        </td>
+                        <td>{`${offer.title} — ${line.label}`}</td>
                         <td>{line.model}</td>
                         <td className="numeric">{formatEuros(line.grossCents)}</td>
                         <td className="numeric">{formatEuros(line.subsidyCents)}</td>
