@@ -198,4 +198,55 @@ describe("operator journeys with the second factor enforced (Chromium)", () => {
     await expect.poll(() => row.innerText()).toContain("Active");
     expect(errors).toEqual([]);
   });
+
+  it("the admin reviews this year and issues the shared department's first half-year; a referent opens its statement, reads a line's explanation, downloads the PDF", {
+    timeout: 60_000,
+  }, async () => {
+    expect(secret, "the first journey enrols the admin's authenticator").toMatch(/^[A-Z2-7]{32}$/);
+    const { page: admin, errors: adminErrors } = await openPage(browser);
+    admin.setDefaultTimeout(15_000);
+    await signInAsAdmin(admin);
+    await admin.getByRole("link", { name: "Appels de fonds" }).click();
+    // The year waits for the shared department's second half-year cost; its first half is issued on its own.
+    await admin.getByRole("heading", { name: /non émis \(brouillon\)/ }).waitFor();
+    expect(await admin.getByRole("alert").innerText()).toContain("2d semestre");
+    await admin
+      .getByRole("combobox", { name: "Période", exact: true })
+      .selectOption({ label: "1er semestre (clés de répartition)" });
+    await admin.getByRole("button", { name: "Afficher" }).click();
+    await admin.getByRole("heading", { name: /1er semestre .* non émis \(brouillon\)/ }).waitFor();
+    await admin.getByRole("link", { name: "Émettre les appels de fonds" }).click();
+    await admin.getByRole("button", { name: "Confirmer l'émission" }).click();
+    const issued = admin.getByRole("status");
+    await expect.poll(() => issued.innerText()).toMatch(/appel\(s\) de fonds|appels de fonds/);
+    expect(adminErrors).toEqual([]);
+
+    const { page: referent, errors } = await openPage(browser);
+    referent.setDefaultTimeout(15_000);
+    await signInWithPassword(referent, "referent.castelnau@example.org", DEMO_PASSWORD);
+    await referent.waitForURL(/\/accueil$/);
+    await referent.getByRole("link", { name: "Appels de fonds" }).click();
+    await referent.getByRole("heading", { name: "Appels de fonds de votre organisation" }).waitFor();
+    // Its statement of last year, issued in December (the demo's).
+    const year = String(new Date().getFullYear() - 1);
+    await referent
+      .getByRole("link", { name: new RegExp(`^${year}-\\d{4}$`) })
+      .last()
+      .click();
+    await referent.getByRole("heading", { name: /Appel de fonds n° / }).waitFor();
+    const lines = referent.getByRole("table", { name: /Lignes de l'appel de fonds/ });
+    const eServices = lines.getByRole("row").filter({ hasText: "Plateforme e-services" }).first();
+    expect(await eServices.innerText()).toMatch(/habitants|hab\./);
+
+    const [download] = await Promise.all([
+      referent.waitForEvent("download"),
+      referent.getByRole("link", { name: "Télécharger le PDF" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^appel-de-fonds-\d{4}-\d{4}-213400575\.pdf$/);
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(errors).toEqual([]);
+  });
 });
