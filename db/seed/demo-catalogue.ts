@@ -112,6 +112,16 @@ function summaryOf(action: Action): string {
 const RULEBOOK = (title: string) =>
   `Règlement de l'offre « ${title} ».\n\n1. La commune adhérente désigne un référent.\n2. La métropole assure la coordination et rend compte chaque année de l'action dans le bilan du schéma de mutualisation.\n3. Les conditions financières sont celles de la tarification de l'année, votée par le conseil métropolitain.\n4. La commune peut résilier son adhésion en respectant le préavis prévu par l'offre.`;
 
+/** The cooperative's offer of this title, if any (titles are how the seeds find each other's offers). */
+function offerTitled(trx: Transaction<DB>, cooperativeId: string, title: string) {
+  return trx
+    .selectFrom("offers")
+    .select("id")
+    .where("cooperative_id", "=", cooperativeId)
+    .where("title", "=", title)
+    .executeTakeFirst();
+}
+
 /** The communes in an order of their own per action, so that each action has different small-scale subscribers. */
 function rotated<T>(communes: T[], actionId: string): T[] {
   const start = createHash("sha256").update(actionId).digest()[0] ?? 0;
@@ -164,12 +174,7 @@ export async function seedDemoCatalogue(
     let offersAdded = 0;
     for (const action of loadActions()) {
       const kind = KINDS[action.kind] ?? "other";
-      const existing = await trx
-        .selectFrom("offers")
-        .select("id")
-        .where("cooperative_id", "=", cooperative.id)
-        .where("title", "=", action.title)
-        .executeTakeFirst();
+      const existing = await offerTitled(trx, cooperative.id, action.title);
       const offerId = existing?.id ?? demoId(`offer:${action.id}`);
       if (!existing) {
         const inserted = await trx
@@ -239,12 +244,7 @@ export async function seedDemoCatalogue(
 
     // Shared IT services: a price per inhabitant with a floor, for this year and the next (what a commune simulates
     // before asking its council). Illustrative amounts: the report gives none.
-    const itServices = await trx
-      .selectFrom("offers")
-      .select("id")
-      .where("cooperative_id", "=", cooperative.id)
-      .where("title", "=", "Mutualisation des moyens et services informatiques")
-      .executeTakeFirst();
+    const itServices = await offerTitled(trx, cooperative.id, "Mutualisation des moyens et services informatiques");
     if (itServices) {
       const definition = pricingSchema.parse({
         kind: "shares",
@@ -297,12 +297,7 @@ export async function seedDemoCatalogue(
       .where("s.status", "=", "active")
       .where("s.rulebook_version_id", "is", null)
       .execute();
-    const eServices = await trx
-      .selectFrom("offers")
-      .select("id")
-      .where("cooperative_id", "=", cooperative.id)
-      .where("title", "=", "Plateforme e-services")
-      .executeTakeFirst();
+    const eServices = await offerTitled(trx, cooperative.id, "Plateforme e-services");
     if (eServices) {
       await trx
         .insertInto("rulebook_versions")
@@ -317,12 +312,7 @@ export async function seedDemoCatalogue(
     }
 
     // Open data is free: every commune takes it (the price book seeded a first dozen).
-    const openData = await trx
-      .selectFrom("offers")
-      .select("id")
-      .where("cooperative_id", "=", cooperative.id)
-      .where("title", "=", "Plateforme open data")
-      .executeTakeFirst();
+    const openData = await offerTitled(trx, cooperative.id, "Plateforme open data");
     if (openData) {
       const subscribed = new Set(
         (
