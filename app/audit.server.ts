@@ -36,7 +36,8 @@ export type AuditAction =
   | "subscription.rejected"
   | "subscription.notice_given"
   | "statements.issued"
-  | "statements.rectified";
+  | "statements.rectified"
+  | "cost_key.actual_cost_saved";
 
 export interface AuditEvent {
   action: AuditAction;

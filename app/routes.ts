@@ -39,6 +39,7 @@ export default [
   route("adhesions/:id", "routes/adhesion.tsx"),
   route("appels-de-fonds", "routes/statements.tsx"),
   route("appels-de-fonds/export/:format", "routes/statements-export.tsx"),
+  route("appels-de-fonds/couts-reels", "routes/cost-key-costs.tsx"),
   route("appels-de-fonds/:id", "routes/statement.tsx"),
   route("appels-de-fonds/:id/pdf", "routes/statement-pdf.tsx"),
   route("documents/:id", "routes/document.tsx"),

@@ -326,7 +326,8 @@ export interface CostKeyPeriodsTable {
   half: 1 | 2;
   direct_cents: number;
   indirect_cents: number;
-  entered_at: CreatedAt;
+  /** When the amounts were last entered (a correction moves it). */
+  entered_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export type StatementRunStatus = "draft" | "issued";

@@ -65,22 +65,27 @@ describe("npm run cli -- statements", () => {
     expect(cli(["export", "--epci", epci, "--year", "2026", "--format", "pdf"]).stderr).toMatch(/^--format : « pdf »/);
   }, 60_000);
 
-  it("refuses to issue a year with a cost-key half-year lacking its actual cost: exit 1, nothing written", async () => {
-    const result = cli(["issue", "--epci", epci, "--year", "2026"]);
+  it("refuses to issue a cost-key half-year lacking its actual cost: exit 1, nothing written", async () => {
+    const result = cli(["issue", "--epci", epci, "--year", "2026", "--half", "2"]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("le coût réel du 2d semestre 2026 n'est pas saisi");
     expect(await countStatements(tenant)).toBe(0);
   }, 60_000);
 
-  it("issues the year, lists it, refuses a second issue, exports it in CSV and XLSX", async () => {
+  it("issues the year and a cost-key half-year, lists them, refuses a second issue, exports it in CSV and XLSX", async () => {
     await withDatabase((database) => completeFixtureCostKey(database.owner, tenant, 250));
     const issued = cli(["issue", "--epci", epci, "--year", "2026"]);
     expect(issued.stderr).toBe("");
     expect(issued.status).toBe(0);
     expect(issued.stdout.toString("utf8")).toBe(
-      `${tenant.marker} coopérative : 4 appel(s) de fonds émis (n° 2026-0001 à 2026-0004), 3 tarification(s) figée(s).\n`,
+      `${tenant.marker} coopérative : 3 appel(s) de fonds émis (n° 2026-0001 à 2026-0003), 1 tarification(s) figée(s).\n`,
     );
-    expect(await countStatements(tenant)).toBe(4);
+    expect(await countStatements(tenant)).toBe(3);
+    const half = cli(["issue", "--epci", epci, "--year", "2026", "--half", "1"]);
+    expect(half.status).toBe(0);
+    expect(half.stdout.toString("utf8")).toBe(
+      `${tenant.marker} coopérative : 2 appel(s) de fonds émis (n° 2026-0004 à 2026-0005), 2 tarification(s) figée(s).\n`,
+    );
 
     const list = cli(["list", "--epci", epci, "--year", "2026"]);
     expect(list.status).toBe(0);
@@ -90,18 +95,20 @@ describe("npm run cli -- statements", () => {
         .trim()
         .split("\n")
         .map((line) => line.slice(0, 9)),
-    ).toEqual(["2026-0001", "2026-0002", "2026-0003", "2026-0004"]);
+    ).toEqual(["2026-0001", "2026-0002", "2026-0003", "2026-0004", "2026-0005"]);
 
     const again = cli(["issue", "--epci", epci, "--year", "2026"]);
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/^Les appels de fonds de la période « Année 2026 » ont déjà été émis/);
-    expect(await countStatements(tenant)).toBe(4);
+    expect(await countStatements(tenant)).toBe(5);
 
     const csv = cli(["export", "--epci", epci, "--year", "2026", "--format", "csv"]);
     expect(csv.status).toBe(0);
     const text = csv.stdout.toString("utf8");
     expect(text.startsWith("\ufeff")).toBe(true);
-    for (const number of ["2026-0001", "2026-0002", "2026-0003", "2026-0004"]) expect(text).toContain(number);
+    for (const number of ["2026-0001", "2026-0002", "2026-0003", "2026-0004", "2026-0005"]) {
+      expect(text).toContain(number);
+    }
 
     const xlsx = cli(["export", "--epci", epci, "--year", "2026", "--format", "xlsx"]);
     expect(xlsx.status).toBe(0);

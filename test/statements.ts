@@ -12,7 +12,7 @@ import { sirenFrom, type Tenant } from "./tenants.ts";
  * - "Service commun SIG": a cost key, 30 % the operator's own part (never invoiced), 70 % commune 22, with
  *   both half-years' actual costs (direct 100 000, indirect 10 000 cents each);
  * - commune 44 has no population figure (subscribe it to see an issue refused).
- * The fixture cost key has only its first half-year's actual cost: add the second to issue the year.
+ * The fixture cost key has only its first half-year's actual cost (1,00 €): add the second to issue that half.
  */
 export async function seedStatementsYear(owner: Kysely<DB>, tenant: Tenant, prefix: string, year = 2026) {
   const communes = await owner
@@ -148,11 +148,12 @@ export async function seedStatementsYear(owner: Kysely<DB>, tenant: Tenant, pref
     offers: { eServices: eServices.id, gis: gis.id },
     pricings: { eServices: eServicesPricing.id, gis: gisPricing.id },
     subscriptionOfC22: subscriptions[1]?.id as string,
-    /** What the year's pricings share out, from their definitions: split + the option's flat for its one taker + both halves of each cost key. */
-    amountToShareCents: (fixtureSecondHalfCents: number) =>
-      1_000_000 + 20_000 + 2 * (100_000 + 10_000) + 100 + fixtureSecondHalfCents,
-    /** The operator's own part of the SIG cost key: 30 % of both halves. */
-    operatorPartCents: (30 * 2 * (100_000 + 10_000)) / 100,
+    /** What the year run shares out (the cost keys are left to the half-year runs): split + the option's flat for its one taker. */
+    yearAmountToShareCents: 1_000_000 + 20_000,
+    /** What a half-year run shares out: the SIG's actual cost of the half + the fixture cost key's. */
+    halfAmountToShareCents: (fixtureCents: number) => 100_000 + 10_000 + fixtureCents,
+    /** The operator's own part of the SIG cost key in a half-year: 30 %. */
+    operatorPartPerHalfCents: (30 * (100_000 + 10_000)) / 100,
   };
 }
 

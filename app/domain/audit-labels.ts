@@ -30,6 +30,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "subscription.approved": "Demande d'adhésion acceptée",
   "statements.issued": "Appels de fonds émis",
   "statements.rectified": "Appels de fonds rectificatifs émis",
+  "cost_key.actual_cost_saved": "Coût réel d'une clé de répartition saisi",
   "subscription.rejected": "Demande d'adhésion refusée",
   "subscription.notice_given": "Préavis de fin d'adhésion donné",
 };

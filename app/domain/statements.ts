@@ -1,9 +1,17 @@
+import { z } from "zod";
 import { formatEuros } from "./allocation/format-fr.ts";
 import { formatCalendarDate } from "./format.ts";
 import type { ShareRow } from "./shares-report.ts";
 
 // Pure rules of statements (appels de fonds): numbers, periods, dates, grouping a run's shares per payer, and the
 // difference a rectifying statement carries. No I/O: app/queries/statements.server.ts reads and writes.
+
+/** A budget year as typed in a form or a query string. */
+export const yearField = z.coerce
+  .number({ error: "L'année est un nombre." })
+  .int("L'année est un nombre entier.")
+  .min(2000, "Choisissez une année entre 2000 et 2100.")
+  .max(2100, "Choisissez une année entre 2000 et 2100.");
 
 /** Days between the issue of a statement and its due date. */
 export const PAYMENT_DAYS = 30;

@@ -45,7 +45,7 @@ describe(`statements (${testEngine})`, () => {
   const as = <T>(context: RequestContext, work: Parameters<typeof withRequestContext<T>>[2]) =>
     withRequestContext(database.app, context, work);
   const period = () => ({ cooperativeId: a.cooperativeId, year: 2026, half: null });
-  const issue = (extra: { issuedOn?: string } = {}) =>
+  const issue = (extra: { issuedOn?: string; half?: 1 | 2 | null } = {}) =>
     as(a.context, (trx) =>
       issueRun(trx, {
         ...period(),
@@ -67,6 +67,15 @@ describe(`statements (${testEngine})`, () => {
       .where("year", "=", 2026)
       .orderBy("sequence")
       .execute();
+  const frozenPricings = async () =>
+    (
+      await database.owner
+        .selectFrom("pricings")
+        .select("id")
+        .where("cooperative_id", "=", a.cooperativeId)
+        .where("frozen_at", "is not", null)
+        .execute()
+    ).map((pricing) => pricing.id);
   const counter = async () =>
     (
       await database.owner
@@ -85,10 +94,10 @@ describe(`statements (${testEngine})`, () => {
   });
   afterAll(() => database.close());
 
-  it("refuses a year with a cost-key half-year lacking its actual cost, writing nothing", async () => {
-    const preview = await as(a.context, (trx) => previewRun(trx, period()));
+  it("refuses a cost-key half-year lacking its actual cost, writing nothing", async () => {
+    const preview = await as(a.context, (trx) => previewRun(trx, { ...period(), half: 2 }));
     expect(preview.problems).toEqual([`« ${a.marker} offre » : le coût réel du 2d semestre 2026 n'est pas saisi.`]);
-    expect(await refusal(issue())).toBe(
+    expect(await refusal(issue({ half: 2 }))).toBe(
       `Émission impossible : « ${a.marker} offre » : le coût réel du 2d semestre 2026 n'est pas saisi. Saisissez-le avant d'émettre.`,
     );
     expect(await statementsOf2026()).toEqual([]);
@@ -96,7 +105,6 @@ describe(`statements (${testEngine})`, () => {
   });
 
   it("refuses a member lacking its population figure, naming it, writing nothing", async () => {
-    await completeFixtureCostKey(database.owner, a, SECOND_HALF);
     const subscription = await database.owner
       .insertInto("subscriptions")
       .values({
@@ -116,39 +124,32 @@ describe(`statements (${testEngine})`, () => {
       expect(await statementsOf2026()).toEqual([]);
       expect(await counter()).toBe(0);
       // Nothing frozen either.
-      const frozen = await database.owner
-        .selectFrom("pricings")
-        .select("id")
-        .where("cooperative_id", "=", a.cooperativeId)
-        .where("frozen_at", "is not", null)
-        .execute();
-      expect(frozen).toEqual([]);
+      expect(await frozenPricings()).toEqual([]);
     } finally {
       await database.owner.deleteFrom("subscriptions").where("id", "=", subscription.id).execute();
     }
   });
 
-  it("issues the year: one statement per payer numbered without gaps, adding up to the pricings' amounts to the cent", async () => {
+  it("issues the year without the cost keys: one statement per payer numbered without gaps, adding up to the pricings' amounts to the cent", async () => {
     const preview = await as(a.context, (trx) => previewRun(trx, period()));
     expect(preview.problems).toEqual([]);
     expect(preview.run.status).toBe("draft");
     const result = await issue();
 
     const statements = await statementsOf2026();
-    // The operator (invoiced through the fixture cost key), the fixture commune, communes 22 and 33, by SIREN.
+    // The e-services' subscribers, by SIREN: the fixture commune, communes 22 and 33. The operator, only invoiced
+    // through the fixture cost key, is left to the half-year runs.
     expect(statements.map((statement) => [statement.number, statement.organisation_id, statement.kind])).toEqual([
-      ["2026-0001", a.operatorId, "statement"],
-      ["2026-0002", a.communeId, "statement"],
-      ["2026-0003", year.communes.c22, "statement"],
-      ["2026-0004", year.communes.c33, "statement"],
+      ["2026-0001", a.communeId, "statement"],
+      ["2026-0002", year.communes.c22, "statement"],
+      ["2026-0003", year.communes.c33, "statement"],
     ]);
     expect(result.statements.map((statement) => statement.number)).toEqual(statements.map((s) => s.number));
-    expect(await counter()).toBe(4);
+    expect(await counter()).toBe(3);
     expect(statements.every((s) => s.issued_on === "2026-03-02" && s.due_on === "2026-04-01")).toBe(true);
     expect(statements.every((s) => s.period === "Année 2026" && s.budget_year === 2026)).toBe(true);
 
-    // The sum of the run: invoiced nets + subsidies + proration gaps on the lines, plus the operator's own part of
-    // the cost key, is what the pricings share out.
+    // The sum of the run: invoiced nets + subsidies + proration gaps on the lines is what the pricings share out.
     const lines = await database.owner
       .selectFrom("statement_lines as l")
       .innerJoin("statements as s", "s.id", "l.statement_id")
@@ -160,15 +161,15 @@ describe(`statements (${testEngine})`, () => {
       (sum, line) => sum + line.net_cents + line.subsidy_cents + line.proration_gap_cents,
       0,
     );
-    expect(onLines + year.operatorPartCents).toBe(year.amountToShareCents(SECOND_HALF));
+    expect(onLines).toBe(year.yearAmountToShareCents);
     const run = await database.owner
       .selectFrom("statement_runs")
       .selectAll()
       .where("id", "=", result.runId)
       .executeTakeFirstOrThrow();
     expect(run.status).toBe("issued");
-    expect(run.amount_to_share_cents).toBe(year.amountToShareCents(SECOND_HALF));
-    expect(run.operator_cost_key_cents).toBe(year.operatorPartCents);
+    expect(run.amount_to_share_cents).toBe(year.yearAmountToShareCents);
+    expect(run.operator_cost_key_cents).toBe(0);
     // Each statement's totals are its lines'.
     for (const statement of statements) {
       const own = lines.filter((line) => line.statement_id === statement.id);
@@ -177,8 +178,8 @@ describe(`statements (${testEngine})`, () => {
     }
 
     // The commune's statement: its lines explained, its council decision.
-    const document = await as(a.referentContext, (trx) => statementDocument(trx, statements[1]?.id ?? ""));
-    expect(document?.payer.siren).toBe(statements[1]?.payer_siren);
+    const document = await as(a.referentContext, (trx) => statementDocument(trx, statements[0]?.id ?? ""));
+    expect(document?.payer.siren).toBe(statements[0]?.payer_siren);
     expect(document?.councilDecisions).toEqual([
       "Délibération n° DCM-2025-042 du 15 octobre 2025 (Plateforme e-services)",
     ]);
@@ -192,13 +193,8 @@ describe(`statements (${testEngine})`, () => {
     expect(document?.lines[1]?.explanation).toMatch(/^Forfait de 200,00\s€$/);
     expect(document?.cooperative.name).toBe(`${a.marker} coopérative`);
 
-    // The pricings computed are frozen: the price book refuses to edit them now.
-    const pricings = await database.owner
-      .selectFrom("pricings")
-      .select(["id", "frozen_at"])
-      .where("cooperative_id", "=", a.cooperativeId)
-      .execute();
-    expect(pricings.every((pricing) => pricing.frozen_at !== null)).toBe(true);
+    // The pricing computed is frozen: the price book refuses to edit it now. The cost keys wait for their halves.
+    expect(await frozenPricings()).toEqual([year.pricings.eServices]);
     await expect(
       as(a.context, (trx) =>
         savePricing(trx, {
@@ -219,9 +215,9 @@ describe(`statements (${testEngine})`, () => {
       .where("kind", "=", "notification_statements")
       .execute();
     expect(mail.map((row) => row.subject)).toEqual([
-      `Appel de fonds n° 2026-0002 (Année 2026) émis pour ${a.marker} commune`,
+      `Appel de fonds n° 2026-0001 (Année 2026) émis pour ${a.marker} commune`,
     ]);
-    expect(mail[0]?.text_body).toContain(`${PUBLIC_URL}/appels-de-fonds/${statements[1]?.id}`);
+    expect(mail[0]?.text_body).toContain(`${PUBLIC_URL}/appels-de-fonds/${statements[0]?.id}`);
     const audit = await database.owner
       .selectFrom("audit_events")
       .select(["action", "subject", "actor_user_id"])
@@ -230,10 +226,50 @@ describe(`statements (${testEngine})`, () => {
     expect(audit).toEqual([{ action: "statements.issued", subject: "Année 2026", actor_user_id: a.adminUserId }]);
   });
 
-  it("refuses to issue the same year twice", async () => {
+  it("issues each cost-key half-year on its own at its actual cost, numbered after the year, to the cent", async () => {
+    await completeFixtureCostKey(database.owner, a, SECOND_HALF);
+    for (const [half, fixtureCents] of [
+      [1, 100],
+      [2, SECOND_HALF],
+    ] as const) {
+      const result = await issue({ half, issuedOn: half === 1 ? "2026-07-15" : "2027-01-20" });
+      const statements = await database.owner
+        .selectFrom("statements")
+        .select(["id", "number", "organisation_id", "period", "net_cents"])
+        .where("run_id", "=", result.runId)
+        .orderBy("sequence")
+        .execute();
+      // The operator (100 % of the fixture key, not flagged as its own part), then commune 22 (70 % of the SIG).
+      expect(statements.map((statement) => [statement.number, statement.organisation_id, statement.net_cents])).toEqual(
+        [
+          [`2026-000${2 + 2 * half}`, a.operatorId, fixtureCents],
+          [`2026-000${3 + 2 * half}`, year.communes.c22, 77_000],
+        ],
+      );
+      expect(statements.every((statement) => statement.period === `${half === 1 ? "1er" : "2d"} semestre 2026`)).toBe(
+        true,
+      );
+      const run = await database.owner
+        .selectFrom("statement_runs")
+        .selectAll()
+        .where("id", "=", result.runId)
+        .executeTakeFirstOrThrow();
+      // Invoiced nets plus the operator's own 30 % of the SIG is the half's actual costs.
+      expect(run.amount_to_share_cents).toBe(year.halfAmountToShareCents(fixtureCents));
+      expect(run.operator_cost_key_cents).toBe(year.operatorPartPerHalfCents);
+      expect(fixtureCents + 77_000 + year.operatorPartPerHalfCents).toBe(year.halfAmountToShareCents(fixtureCents));
+    }
+    expect(await counter()).toBe(7);
+    expect(new Set(await frozenPricings())).toEqual(new Set([year.pricings.eServices, year.pricings.gis, a.pricingId]));
+  });
+
+  it("refuses to issue the same year or half-year twice", async () => {
     expect(await refusal(issue())).toMatch(/^Les appels de fonds de la période « Année 2026 » ont déjà été émis le /);
-    expect((await statementsOf2026()).length).toBe(4);
-    expect(await counter()).toBe(4);
+    expect(await refusal(issue({ half: 1 }))).toMatch(
+      /^Les appels de fonds de la période « 1er semestre 2026 » ont déjà été émis le /,
+    );
+    expect((await statementsOf2026()).length).toBe(7);
+    expect(await counter()).toBe(7);
   });
 
   it("never lets the app role update or delete an issued statement, line or run; nor the owner", async () => {
@@ -274,7 +310,7 @@ describe(`statements (${testEngine})`, () => {
     const result = await rectify();
 
     const after = await statementsOf2026();
-    expect(after.slice(0, 4)).toEqual(before);
+    expect(after.slice(0, before.length)).toEqual(before);
     expect(
       await database.owner
         .selectFrom("statement_lines")
@@ -288,11 +324,11 @@ describe(`statements (${testEngine})`, () => {
         .execute(),
     ).toEqual(linesBefore);
     const original = before.find((statement) => statement.organisation_id === year.communes.c22);
-    const rectifying = after[4];
-    expect(after.length).toBe(5);
+    const rectifying = after[7];
+    expect(after.length).toBe(8);
     expect(result.statements.map((statement) => statement.id)).toEqual([rectifying?.id]);
     expect(rectifying).toMatchObject({
-      number: "2026-0005",
+      number: "2026-0008",
       kind: "rectifying",
       corrects_id: original?.id,
       organisation_id: year.communes.c22,
@@ -326,13 +362,13 @@ describe(`statements (${testEngine})`, () => {
     expect(lines[0]?.explanation).toContain(`Rectification de l'appel de fonds n° ${original?.number}.`);
     const document = await as(a.context, (trx) => statementDocument(trx, rectifying?.id ?? ""));
     expect(document?.corrects).toEqual({ number: original?.number, issuedOn: original?.issued_on });
-    expect(await counter()).toBe(5);
+    expect(await counter()).toBe(8);
 
     // Recomputing again finds nothing new, and takes no number.
     expect(await refusal(rectify())).toBe(
       "Aucune différence avec les appels de fonds émis pour la période « Année 2026 » : rien à rectifier.",
     );
-    expect(await counter()).toBe(5);
+    expect(await counter()).toBe(8);
   });
 
   it("numbers stay without gaps across the year: 1 to the counter, each once", async () => {
@@ -345,7 +381,7 @@ describe(`statements (${testEngine})`, () => {
   it("a referent reads only its organisation's statements; another cooperative reads none", async () => {
     const mine = await as(a.referentContext, (trx) => listStatements(trx, { cooperativeId: a.cooperativeId }));
     expect(new Set(mine.map((statement) => statement.organisationId))).toEqual(new Set([a.communeId]));
-    expect(mine.map((statement) => statement.number)).toEqual(["2026-0002", "2024-0001"]);
+    expect(mine.map((statement) => statement.number)).toEqual(["2026-0001", "2024-0001"]);
     // Even asking by id: RLS hides the others'.
     const others = (await statementsOf2026()).filter((statement) => statement.organisation_id !== a.communeId);
     for (const statement of others) {
@@ -358,7 +394,7 @@ describe(`statements (${testEngine})`, () => {
     expect(new Set(lines.map((line) => line.organisation_id))).toEqual(new Set([a.communeId]));
     expect(await as(b.context, (trx) => listStatements(trx, { cooperativeId: a.cooperativeId }))).toEqual([]);
     const all = await as(a.context, (trx) => listStatements(trx, { cooperativeId: a.cooperativeId, year: 2026 }));
-    expect(all.length).toBe(5);
+    expect(all.length).toBe(8);
     // A referent may not issue.
     expect(
       await errorCode(

@@ -62,7 +62,7 @@ describe("statements under concurrency (postgres)", () => {
     const outcomes = await Promise.all([issue(database, null), issue(other, null)]);
     const written = outcomes.filter((outcome) => typeof outcome === "number");
     const refused = outcomes.filter((outcome) => typeof outcome === "string");
-    // The year leaves out the cost keys' half-years issued on their own: the e-services' three subscribers.
+    // The year leaves the cost keys to the half-year runs: the e-services' three subscribers.
     expect(written).toEqual([3]);
     expect(refused).toEqual([
       expect.stringMatching(/^Les appels de fonds de la période « Année 2026 » ont déjà été émis/),

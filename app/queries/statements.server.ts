@@ -55,47 +55,33 @@ async function findRun(trx: Trx, period: RunPeriod, { lock = false } = {}) {
   return query.executeTakeFirst();
 }
 
-/** The cost-key half-years of the year already issued by a half-year run (a year run leaves them out). */
-async function halvesIssuedApart(trx: Trx, period: RunPeriod): Promise<Set<1 | 2>> {
-  const rows = await trx
-    .selectFrom("statement_runs")
-    .select("half")
-    .where("cooperative_id", "=", period.cooperativeId)
-    .where("year", "=", period.year)
-    .where("status", "=", "issued")
-    .where("half", "is not", null)
-    .execute();
-  return new Set(rows.flatMap((row) => (row.half === null ? [] : [row.half])));
-}
-
 /**
- * The pricings a run computes: a year run takes every pricing in force and the cost-key half-years not issued on
- * their own; a half-year run takes the cost keys' actual cost of that half. Problems: the cost-key half-years
- * without their actual cost (in French), which forbid issuing.
+ * The pricings a run computes: a year run takes every pricing in force but the cost keys, which are invoiced per
+ * half-year at their actual cost; a half-year run takes the cost keys' actual cost of that half. Problems: the
+ * cost keys whose actual cost of the half is not entered (in French), which forbid issuing the half.
  */
 async function pricingsOfRun(
   trx: Trx,
   period: RunPeriod,
 ): Promise<{ pricings: PricingInYear[]; missingCosts: string[] }> {
   const loaded = await loadPricingsInYear(trx, { cooperativeId: period.cooperativeId, year: period.year });
-  const apart = period.half === null ? await halvesIssuedApart(trx, period) : new Set<1 | 2>();
-  const wanted: (1 | 2)[] = period.half === null ? ([1, 2] as const).filter((half) => !apart.has(half)) : [period.half];
   const pricings: PricingInYear[] = [];
   const missingCosts: string[] = [];
   for (const entry of loaded) {
-    if (entry.pricing.definition.kind !== "costKey") {
-      if (period.half === null) pricings.push(entry);
+    const isCostKey = entry.pricing.definition.kind === "costKey";
+    if (period.half === null) {
+      if (!isCostKey) pricings.push(entry);
       continue;
     }
-    for (const half of wanted) {
-      if (!entry.actualCosts.some((cost) => cost.half === half)) {
-        missingCosts.push(
-          `« ${entry.offer.title} » : le coût réel du ${halfLabel(half)} semestre ${period.year} n'est pas saisi.`,
-        );
-      }
+    if (!isCostKey) continue;
+    const actualCosts = entry.actualCosts.filter((cost) => cost.half === period.half);
+    if (actualCosts.length === 0) {
+      missingCosts.push(
+        `« ${entry.offer.title} » : le coût réel du ${halfLabel(period.half)} semestre ${period.year} n'est pas saisi.`,
+      );
+      continue;
     }
-    const actualCosts = entry.actualCosts.filter((cost) => wanted.includes(cost.half));
-    if (actualCosts.length > 0) pricings.push({ ...entry, actualCosts });
+    pricings.push({ ...entry, actualCosts });
   }
   return { pricings, missingCosts };
 }
@@ -415,15 +401,6 @@ export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult
   const run = await findRun(trx, period, { lock: true });
   if (!run) throw new StatementError("Période d'appels de fonds introuvable.");
   if (run.status === "issued") throw new StatementError(issuedMessage(label, run.issued_at));
-  if (period.half !== null) {
-    const year = await findRun(trx, { ...period, half: null });
-    if (year?.status === "issued") {
-      throw new StatementError(
-        `L'année ${period.year} a déjà été émise en entier, semestres des clés de répartition compris.`,
-      );
-    }
-  }
-
   const { pricings, missingCosts } = await pricingsOfRun(trx, period);
   if (missingCosts.length > 0) {
     throw new StatementError(`Émission impossible : ${missingCosts.join(" ")} Saisissez-le avant d'émettre.`);

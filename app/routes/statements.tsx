@@ -5,7 +5,7 @@ import { requestScopeContext, servicesContext } from "~/context.server";
 import { formatEuros } from "~/domain/allocation/format-fr";
 import { formatCalendarDate, parisToday } from "~/domain/format";
 import { can } from "~/domain/permissions";
-import { periodLabel } from "~/domain/statements";
+import { periodLabel, yearField } from "~/domain/statements";
 import {
   issueRun,
   listIssuedRuns,
@@ -20,11 +20,7 @@ import type { Route } from "./+types/statements";
 const KIND_LABELS = { statement: "Appel de fonds", rectifying: "Rectificatif" } as const;
 
 const periodSchema = z.object({
-  annee: z.coerce
-    .number({ error: "L'année est un nombre." })
-    .int("L'année est un nombre entier.")
-    .min(2000, "Choisissez une année entre 2000 et 2100.")
-    .max(2100, "Choisissez une année entre 2000 et 2100."),
+  annee: yearField,
   semestre: z
     .enum(["", "1", "2"], { error: "Le semestre est le 1er ou le 2d." })
     .transform((value) => (value === "" ? null : (Number(value) as 1 | 2))),
@@ -228,11 +224,12 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
         <input id="annee" name="annee" type="number" min={2000} max={2100} defaultValue={data.year} />{" "}
         <label htmlFor="semestre">Période</label>{" "}
         <select id="semestre" name="semestre" defaultValue={data.half ? String(data.half) : ""}>
-          <option value="">Année entière</option>
+          <option value="">Année (hors clés de répartition)</option>
           <option value="1">1er semestre (clés de répartition)</option>
           <option value="2">2d semestre (clés de répartition)</option>
         </select>{" "}
-        <button type="submit">Afficher</button>
+        <button type="submit">Afficher</button>{" "}
+        <Link to={`/appels-de-fonds/couts-reels?annee=${data.year}`}>Coûts réels des clés de répartition</Link>
       </Form>
       {data.periodError ? (
         <p className="form-error" role="alert">

@@ -21,26 +21,35 @@ describe(`demo statements of Montpellier Méditerranée Métropole (${testEngine
       .orderBy("s.sequence")
       .execute();
 
-  it("issues last year, with one late correction, and leaves this year as a draft", async () => {
+  it("issues last year and its cost-key half-years, with one late correction, and leaves this year as a draft", async () => {
     const rows = await statements();
     expect(rows.length).toBeGreaterThan(20);
     expect(rows.map((row) => row.sequence)).toEqual(rows.map((_, index) => index + 1));
     expect(rows.every((row) => row.number.startsWith(`${year - 1}-`))).toBe(true);
-    const late = rows.filter((row) => row.issued_on > `${year - 1}-12-01`);
+    // In the order issued: the first half-year in July, the year in December, the second half-year in January.
+    expect([...new Set(rows.map((row) => row.issued_on))]).toEqual([
+      `${year - 1}-07-15`,
+      `${year - 1}-12-01`,
+      `${year}-01-10`,
+      `${year}-01-15`,
+    ]);
+    const late = rows.filter((row) => row.issued_on === `${year}-01-15`);
     expect(late).toHaveLength(1);
-    expect(late[0]?.issued_on).toBe(`${year}-01-15`);
     // 12 agents followed at 100,00 € each, on a correction or a complementary statement.
     expect(late[0]?.net_cents).toBe(120_000);
     const runs = await database.owner
       .selectFrom("statement_runs as r")
       .innerJoin("cooperatives as c", "c.id", "r.cooperative_id")
-      .select(["r.year", "r.status"])
+      .select(["r.year", "r.half", "r.status"])
       .where("c.siren", "=", "243400017")
       .orderBy("r.year")
+      .orderBy("r.half", "desc")
       .execute();
     expect(runs).toEqual([
-      { year: year - 1, status: "issued" },
-      { year, status: "draft" },
+      { year: year - 1, half: null, status: "issued" },
+      { year: year - 1, half: 2, status: "issued" },
+      { year: year - 1, half: 1, status: "issued" },
+      { year, half: null, status: "draft" },
     ]);
   });
 

@@ -199,7 +199,7 @@ describe("operator journeys with the second factor enforced (Chromium)", () => {
     expect(errors).toEqual([]);
   });
 
-  it("the admin reviews this year and issues the shared department's first half-year; a referent opens its statement, reads a line's explanation, downloads the PDF", {
+  it("the admin reviews and issues this year, enters the shared department's second half-year cost; a referent opens its statement, reads a line's explanation, downloads the PDF", {
     timeout: 60_000,
   }, async () => {
     expect(secret, "the first journey enrols the admin's authenticator").toMatch(/^[A-Z2-7]{32}$/);
@@ -207,19 +207,36 @@ describe("operator journeys with the second factor enforced (Chromium)", () => {
     admin.setDefaultTimeout(15_000);
     await signInAsAdmin(admin);
     await admin.getByRole("link", { name: "Appels de fonds" }).click();
-    // The year waits for the shared department's second half-year cost; its first half is issued on its own.
-    await admin.getByRole("heading", { name: /non émis \(brouillon\)/ }).waitFor();
-    expect(await admin.getByRole("alert").innerText()).toContain("2d semestre");
-    await admin
-      .getByRole("combobox", { name: "Période", exact: true })
-      .selectOption({ label: "1er semestre (clés de répartition)" });
-    await admin.getByRole("button", { name: "Afficher" }).click();
-    await admin.getByRole("heading", { name: /1er semestre .* non émis \(brouillon\)/ }).waitFor();
+    await admin.getByRole("heading", { name: /^Année \d{4} — non émis \(brouillon\)/ }).waitFor();
     await admin.getByRole("link", { name: "Émettre les appels de fonds" }).click();
     await admin.getByRole("button", { name: "Confirmer l'émission" }).click();
     const issued = admin.getByRole("status");
-    await expect.poll(() => issued.innerText()).toMatch(/appel\(s\) de fonds|appels de fonds/);
-    expect(adminErrors).toEqual([]);
+    await expect.poll(() => issued.innerText()).toMatch(/^\d+ appel\(s\) de fonds émis \(n° \d{4}-0001 à /);
+    await admin.getByRole("heading", { name: /^Année \d{4} — émis le / }).waitFor();
+
+    // The shared department is called per half-year at actual cost: the second half's is not entered yet.
+    await admin.getByRole("link", { name: "Coûts réels des clés de répartition" }).click();
+    const ddadt = admin.getByRole("region", { name: /DDADT/ });
+    const secondHalf = ddadt.getByRole("form", { name: /^2d semestre \d{4} — non saisi/ });
+    await secondHalf.getByLabel("Coûts directs (€)").fill("12 345,678");
+    await secondHalf.getByLabel("Coûts indirects (€)").fill("1 000");
+    await secondHalf.getByRole("button", { name: "Enregistrer le 2d semestre" }).click();
+    // Refused in French, what was typed kept.
+    await expect.poll(() => secondHalf.getByText(/deux décimales au plus/).count()).toBe(1);
+    expect(await secondHalf.getByLabel("Coûts indirects (€)").inputValue()).toBe("1 000");
+    await secondHalf.getByLabel("Coûts directs (€)").fill("12 345,67");
+    await secondHalf.getByRole("button", { name: "Enregistrer le 2d semestre" }).click();
+    await expect.poll(() => admin.getByRole("status").innerText()).toContain("13\u202f345,67\u00a0€");
+    await admin.getByRole("link", { name: "Appels de fonds" }).first().click();
+    await admin
+      .getByRole("combobox", { name: "Période", exact: true })
+      .selectOption({ label: "2d semestre (clés de répartition)" });
+    await admin.getByRole("button", { name: "Afficher" }).click();
+    await admin.getByRole("heading", { name: /2d semestre .* non émis \(brouillon\)/ }).waitFor();
+    await admin.getByRole("link", { name: "Émettre les appels de fonds" }).waitFor();
+    expect(await admin.getByRole("alert").count()).toBe(0);
+    // The refused amount, answered 400 as it should: the only error the browser reported.
+    expect(adminErrors).toEqual(["Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
 
     const { page: referent, errors } = await openPage(browser);
     referent.setDefaultTimeout(15_000);

@@ -23,6 +23,8 @@ interface Target {
   organisationId: string;
   /** An offer of the user's cooperative, or of the other one. */
   offerId: string;
+  /** The fixture cost key's pricing of the user's cooperative, or of the other one. */
+  pricingId: string;
 }
 
 interface Row {
@@ -364,6 +366,23 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ path: "/appels-de-fonds/export/csv?annee=2024" }),
     expected: { ...signedIn("403"), operator_admin: "200" },
   },
+  // Actual costs of the cost keys: operator admins of the pricing's cooperative.
+  "GET /appels-de-fonds/couts-reels": {
+    request: () => ({ path: "/appels-de-fonds/couts-reels?annee=2026" }),
+    expected: { ...signedIn("403"), operator_admin: "200" },
+  },
+  "POST /appels-de-fonds/couts-reels": {
+    request: (target) => ({
+      path: "/appels-de-fonds/couts-reels",
+      form: { pricingId: target.pricingId, annee: "2026", semestre: "2", direct: "12,50", indirect: "0" },
+    }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200" },
+      // The other cooperative's pricing is out of sight (RLS): refused as unknown, nothing written.
+      otherCooperative: { ...signedIn("403"), operator_admin: "400" },
+    },
+  },
   "GET /appels-de-fonds/:id": {
     request: (target) => ({ path: `/appels-de-fonds/${statementOf[target.organisationId] ?? target.organisationId}` }),
     expected: {
@@ -550,12 +569,30 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
     const ownOrganisation = role === "operator_admin" ? a.operatorId : a.communeId;
     const otherOrganisation = role === "operator_admin" ? a.communeId : a.operatorId;
     if (relation === "own") {
-      return { siren: sirenA, membershipId: own.membershipId, organisationId: ownOrganisation, offerId: a.offerId };
+      return {
+        siren: sirenA,
+        membershipId: own.membershipId,
+        organisationId: ownOrganisation,
+        offerId: a.offerId,
+        pricingId: a.pricingId,
+      };
     }
     if (relation === "sameCooperative") {
-      return { siren: sirenA, membershipId: other.membershipId, organisationId: otherOrganisation, offerId: a.offerId };
+      return {
+        siren: sirenA,
+        membershipId: other.membershipId,
+        organisationId: otherOrganisation,
+        offerId: a.offerId,
+        pricingId: a.pricingId,
+      };
     }
-    return { siren: sirenB, membershipId: membershipB, organisationId: b.communeId, offerId: b.offerId };
+    return {
+      siren: sirenB,
+      membershipId: membershipB,
+      organisationId: b.communeId,
+      offerId: b.offerId,
+      pricingId: b.pricingId,
+    };
   }
 
   it("has a row for every route with a loader or an action, and no other", async () => {
