@@ -26,6 +26,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2450_subscription_changes",
       "2026-11-27T2500_subscription_guards",
       "2026-11-27T2600_statements",
+      "2026-11-27T2700_networks",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
@@ -35,12 +36,25 @@ describe(`migrations (${testEngine})`, () => {
       ORDER BY table_name`.execute(database.owner);
     expect(rows.map((row) => row.table_name)).toEqual([
       "audit_events",
+      "calendar_feeds",
       "cooperatives",
       "cost_key_periods",
+      "date_poll_answers",
+      "date_poll_slots",
+      "date_polls",
       "documents",
       "invitations",
       "login_tokens",
+      "meeting_agenda_items",
+      "meeting_attendance",
+      "meeting_invitees",
+      "meeting_minutes",
+      "meetings",
       "memberships",
+      "network_contacts",
+      "network_files",
+      "network_leads",
+      "networks",
       "notification_digest_items",
       "notification_preferences",
       "offer_categories",

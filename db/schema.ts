@@ -155,6 +155,15 @@ export interface OutboxEmailsTable {
   sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   provider_id: string | null;
   last_error: string | null;
+  /** JSON array of OutboxAttachment (an invitation's .ics), written with jsonb(). */
+  attachments: ColumnType<OutboxAttachment[], JsonbValue | undefined, JsonbValue>;
+}
+
+/** A file sent with a mail, as Resend's API takes it: its content in base64. */
+export interface OutboxAttachment {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
 }
 
 export interface OutboxPaceTable {
@@ -404,6 +413,162 @@ export interface StatementLinesTable {
   explanation: string;
 }
 
+export type MeetingStatus = "draft" | "scheduled" | "held" | "cancelled";
+export type PollAnswer = "yes" | "if_needed" | "no";
+export type InviteeSource = "contact" | "user" | "guest";
+export type InviteeResponse = "pending" | "accepted" | "waitlisted" | "declined" | "cancelled";
+
+export interface NetworksTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  offer_id: string;
+  description: ColumnType<string, string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+export interface NetworkLeadsTable {
+  network_id: string;
+  user_id: string;
+  cooperative_id: string;
+  granted_by: string | null;
+  granted_at: CreatedAt;
+}
+
+export interface NetworkContactsTable {
+  network_id: string;
+  organisation_id: string;
+  user_id: string;
+  cooperative_id: string;
+  added_at: CreatedAt;
+}
+
+export interface DatePollsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  network_id: string;
+  title: string;
+  description: ColumnType<string, string | undefined, string>;
+  status: ColumnType<"open" | "closed", "open" | "closed" | undefined, "open" | "closed">;
+  picked_slot_id: string | null;
+  meeting_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface DatePollSlotsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  poll_id: string;
+  starts_at: ColumnType<Date, Date | string, Date | string>;
+  ends_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface DatePollAnswersTable {
+  slot_id: string;
+  user_id: string;
+  organisation_id: string;
+  cooperative_id: string;
+  answer: PollAnswer;
+  answered_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MeetingsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  network_id: string;
+  title: string;
+  description: ColumnType<string, string | undefined, string>;
+  place: ColumnType<string, string | undefined, string>;
+  visio_url: ColumnType<string, string | undefined, string>;
+  starts_at: ColumnType<Date, Date | string, Date | string>;
+  ends_at: ColumnType<Date, Date | string, Date | string>;
+  capacity: number | null;
+  status: ColumnType<MeetingStatus, MeetingStatus | undefined, MeetingStatus>;
+  /** Days before the meeting when reminders leave (e.g. [7, 1]); empty: none. */
+  reminder_days: ColumnType<number[], number[] | undefined, number[]>;
+  ics_uid: string;
+  ics_sequence: ColumnType<number, number | undefined, number>;
+  series_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MeetingAgendaItemsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  meeting_id: string;
+  position: number;
+  title: string;
+  duration_minutes: number | null;
+  presenter: ColumnType<string, string | undefined, string>;
+}
+
+export interface MeetingInviteesTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  meeting_id: string;
+  user_id: string | null;
+  organisation_id: string | null;
+  guest_name: string | null;
+  guest_email: string | null;
+  source: InviteeSource;
+  response: ColumnType<InviteeResponse, InviteeResponse | undefined, InviteeResponse>;
+  responded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  rsvp_token_hash: string;
+  sent_sequence: number | null;
+  reminded_days: ColumnType<number[], number[] | undefined, number[]>;
+  invited_at: CreatedAt;
+}
+
+export interface MeetingAttendanceTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  meeting_id: string;
+  invitee_id: string | null;
+  person_name: string;
+  organisation_id: string | null;
+  recorded_by: string | null;
+  recorded_at: CreatedAt;
+}
+
+export interface NetworkFilesTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  network_id: string;
+  meeting_id: string | null;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  content: Uint8Array;
+  uploaded_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface MeetingMinutesTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  meeting_id: string;
+  version: number;
+  body: ColumnType<string, string | undefined, string>;
+  decisions: ColumnType<string, string | undefined, string>;
+  file_id: string | null;
+  status: ColumnType<"draft" | "published", "draft" | "published" | undefined, "draft" | "published">;
+  published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  published_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CalendarFeedsTable {
+  id: Generated<string>;
+  cooperative_id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface DB {
   cooperatives: CooperativesTable;
   organisations: OrganisationsTable;
@@ -434,6 +599,19 @@ export interface DB {
   statement_counters: StatementCountersTable;
   statements: StatementsTable;
   statement_lines: StatementLinesTable;
+  networks: NetworksTable;
+  network_leads: NetworkLeadsTable;
+  network_contacts: NetworkContactsTable;
+  date_polls: DatePollsTable;
+  date_poll_slots: DatePollSlotsTable;
+  date_poll_answers: DatePollAnswersTable;
+  meetings: MeetingsTable;
+  meeting_agenda_items: MeetingAgendaItemsTable;
+  meeting_invitees: MeetingInviteesTable;
+  meeting_attendance: MeetingAttendanceTable;
+  network_files: NetworkFilesTable;
+  meeting_minutes: MeetingMinutesTable;
+  calendar_feeds: CalendarFeedsTable;
 }
 
 export type Cooperative = Selectable<CooperativesTable>;

@@ -30,6 +30,12 @@ export interface Tenant {
   /** A published offer, its 2026 pricing (a cost key, not frozen) and the commune's subscription to it. */
   offerId: string;
   pricingId: string;
+  /**
+   * A thematic network (its offer subscribed by the commune) led by the admin, the referent its commune's contact;
+   * a scheduled meeting in 2030 to which the referent and a guest are invited.
+   */
+  networkId: string;
+  meetingId: string;
   /** The most privileged context of the tenant: its operator admin. */
   context: RequestContext;
   /** The commune's referent. */
@@ -309,8 +315,19 @@ export async function seedTenant(
         explanation: `${marker} explication`,
       })
       .execute();
+    const { networkId, meetingId } = await seedNetwork(trx, {
+      marker,
+      name,
+      sirenPrefix,
+      cooperativeId: cooperative.id,
+      communeId: commune.id,
+      adminUserId: admin.id,
+      referentUserId: referent.id,
+    });
     return {
       marker,
+      networkId,
+      meetingId,
       cooperativeId: cooperative.id,
       operatorId: operator.id,
       communeId: commune.id,
@@ -334,6 +351,171 @@ export async function seedTenant(
   });
 }
 
+const hash = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** One row in each table of the networks, for the isolation suite (see Tenant.networkId). */
+async function seedNetwork(
+  trx: Transaction<DB>,
+  seed: {
+    marker: string;
+    name: string;
+    sirenPrefix: string;
+    cooperativeId: string;
+    communeId: string;
+    adminUserId: string;
+    referentUserId: string;
+  },
+): Promise<{ networkId: string; meetingId: string }> {
+  const { marker, cooperativeId } = seed;
+  const offer = await trx
+    .insertInto("offers")
+    .values({ cooperative_id: cooperativeId, title: `${marker} réseau`, kind: "thematic_network", status: "published" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto("subscriptions")
+    .values({
+      cooperative_id: cooperativeId,
+      organisation_id: seed.communeId,
+      offer_id: offer.id,
+      starts_on: "2026-01-01",
+    })
+    .execute();
+  const network = await trx
+    .insertInto("networks")
+    .values({ cooperative_id: cooperativeId, offer_id: offer.id, description: `${marker} entraide` })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const ids = { cooperative_id: cooperativeId, network_id: network.id };
+  await trx
+    .insertInto("network_leads")
+    .values({ ...ids, user_id: seed.adminUserId })
+    .execute();
+  await trx
+    .insertInto("network_contacts")
+    .values({ ...ids, organisation_id: seed.communeId, user_id: seed.referentUserId })
+    .execute();
+  const poll = await trx
+    .insertInto("date_polls")
+    .values({ ...ids, title: `${marker} sondage`, created_by: seed.adminUserId })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const slot = await trx
+    .insertInto("date_poll_slots")
+    .values({
+      cooperative_id: cooperativeId,
+      poll_id: poll.id,
+      starts_at: "2030-03-05T09:00:00Z",
+      ends_at: "2030-03-05T11:00:00Z",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto("date_poll_answers")
+    .values({
+      cooperative_id: cooperativeId,
+      slot_id: slot.id,
+      user_id: seed.referentUserId,
+      organisation_id: seed.communeId,
+      answer: "yes",
+    })
+    .execute();
+  const meeting = await trx
+    .insertInto("meetings")
+    .values({
+      ...ids,
+      title: `${marker} réunion`,
+      place: `${marker} salle`,
+      starts_at: "2030-03-12T09:00:00Z",
+      ends_at: "2030-03-12T11:00:00Z",
+      status: "scheduled",
+      ics_uid: `${hash(`${marker}-meeting`)}@portail.test`,
+      created_by: seed.adminUserId,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const inMeeting = { cooperative_id: cooperativeId, meeting_id: meeting.id };
+  await trx
+    .insertInto("meeting_agenda_items")
+    .values({ ...inMeeting, position: 1, title: `${marker} point` })
+    .execute();
+  const invitee = await trx
+    .insertInto("meeting_invitees")
+    .values({
+      ...inMeeting,
+      user_id: seed.referentUserId,
+      organisation_id: seed.communeId,
+      source: "contact",
+      rsvp_token_hash: hash(`${marker}-rsvp-referent`),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto("meeting_invitees")
+    .values({
+      ...inMeeting,
+      guest_name: `${marker} invitée`,
+      guest_email: `invitee-${seed.name.toLowerCase()}@${seed.sirenPrefix}.test`,
+      source: "guest",
+      rsvp_token_hash: hash(`${marker}-rsvp-guest`),
+    })
+    .execute();
+  await trx
+    .insertInto("meeting_attendance")
+    .values({
+      ...inMeeting,
+      invitee_id: invitee.id,
+      person_name: `${marker} présente`,
+      organisation_id: seed.communeId,
+      recorded_by: seed.adminUserId,
+    })
+    .execute();
+  const file = await trx
+    .insertInto("network_files")
+    .values({
+      ...ids,
+      meeting_id: meeting.id,
+      filename: `${marker}.pdf`,
+      content_type: "application/pdf",
+      size_bytes: 1,
+      content: new Uint8Array([37]),
+      uploaded_by: seed.adminUserId,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto("meeting_minutes")
+    .values({
+      ...inMeeting,
+      version: 1,
+      body: `${marker} compte rendu`,
+      file_id: file.id,
+      status: "published",
+      published_at: new Date(),
+      published_by: seed.adminUserId,
+    })
+    .execute();
+  await trx
+    .insertInto("calendar_feeds")
+    .values({ cooperative_id: cooperativeId, user_id: seed.adminUserId, token_hash: hash(`${marker}-feed`) })
+    .execute();
+  return { networkId: network.id, meetingId: meeting.id };
+}
+
+/** The first row of a table in the victim's cooperative, as the attacker sees it (none: a made-up id). */
+async function victimRowId(
+  trx: Transaction<DB>,
+  table: "date_poll_slots" | "meeting_invitees",
+  victim: Tenant,
+): Promise<string> {
+  const row = await trx
+    .selectFrom(table)
+    .select("id")
+    .where("cooperative_id", "=", victim.cooperativeId)
+    .executeTakeFirst();
+  return row?.id ?? "00000000-0000-4000-8000-000000000000";
+}
+
 /**
  * How the isolation suite attacks each table holding tenant data. Every table
  * with row-level security must be listed here (the catalog test checks).
@@ -355,6 +537,156 @@ export interface TableSpec {
 export const ADMIN_TOTP_SECRET = "A".repeat(32);
 
 export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
+  networks: {
+    moveInto: (trx, victim) => trx.updateTable("networks").set({ cooperative_id: victim.cooperativeId }).execute(),
+    insertInto: (trx, victim) =>
+      trx.insertInto("networks").values({ cooperative_id: victim.cooperativeId, offer_id: victim.offerId }).execute(),
+  },
+  network_leads: {
+    keyColumn: "user_id",
+    moveInto: (trx, victim) =>
+      trx
+        .updateTable("network_leads")
+        .set({ cooperative_id: victim.cooperativeId, network_id: victim.networkId })
+        .execute(),
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("network_leads")
+        .values({ cooperative_id: victim.cooperativeId, network_id: victim.networkId, user_id: victim.adminUserId })
+        .execute(),
+  },
+  network_contacts: {
+    keyColumn: "user_id",
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("network_contacts")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          network_id: victim.networkId,
+          organisation_id: victim.communeId,
+          user_id: victim.adminUserId,
+        })
+        .execute(),
+  },
+  date_polls: {
+    moveInto: (trx, victim) =>
+      trx
+        .updateTable("date_polls")
+        .set({ cooperative_id: victim.cooperativeId, network_id: victim.networkId })
+        .execute(),
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("date_polls")
+        .values({ cooperative_id: victim.cooperativeId, network_id: victim.networkId, title: "intrus" })
+        .execute(),
+  },
+  date_poll_slots: {
+    insertInto: async (trx, victim) => {
+      const poll = await trx
+        .selectFrom("date_polls")
+        .select("id")
+        .where("cooperative_id", "=", victim.cooperativeId)
+        .executeTakeFirst();
+      return trx
+        .insertInto("date_poll_slots")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          poll_id: poll?.id ?? "00000000-0000-4000-8000-000000000000",
+          starts_at: "2030-04-01T09:00:00Z",
+          ends_at: "2030-04-01T10:00:00Z",
+        })
+        .execute();
+    },
+  },
+  date_poll_answers: {
+    keyColumn: "answer",
+    insertInto: async (trx, victim) =>
+      trx
+        .insertInto("date_poll_answers")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          slot_id: await victimRowId(trx, "date_poll_slots", victim),
+          user_id: victim.referentUserId,
+          organisation_id: victim.communeId,
+          answer: "no",
+        })
+        .execute(),
+  },
+  meetings: {
+    moveInto: (trx, victim) =>
+      trx.updateTable("meetings").set({ cooperative_id: victim.cooperativeId, network_id: victim.networkId }).execute(),
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("meetings")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          network_id: victim.networkId,
+          title: "intrus",
+          starts_at: "2030-05-01T09:00:00Z",
+          ends_at: "2030-05-01T10:00:00Z",
+          ics_uid: "intrus@portail.test",
+        })
+        .execute(),
+  },
+  meeting_agenda_items: {
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("meeting_agenda_items")
+        .values({ cooperative_id: victim.cooperativeId, meeting_id: victim.meetingId, position: 9, title: "intrus" })
+        .execute(),
+  },
+  meeting_invitees: {
+    keyColumn: "response",
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("meeting_invitees")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          meeting_id: victim.meetingId,
+          guest_name: "intrus",
+          guest_email: "intrus@example.test",
+          source: "guest",
+          rsvp_token_hash: "f".repeat(64),
+        })
+        .execute(),
+  },
+  meeting_attendance: {
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("meeting_attendance")
+        .values({ cooperative_id: victim.cooperativeId, meeting_id: victim.meetingId, person_name: "intrus" })
+        .execute(),
+  },
+  network_files: {
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("network_files")
+        .values({
+          cooperative_id: victim.cooperativeId,
+          network_id: victim.networkId,
+          filename: "intrus.pdf",
+          content_type: "application/pdf",
+          size_bytes: 1,
+          content: new Uint8Array([37]),
+        })
+        .execute(),
+  },
+  meeting_minutes: {
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("meeting_minutes")
+        .values({ cooperative_id: victim.cooperativeId, meeting_id: victim.meetingId, version: 9, body: "intrus" })
+        .execute(),
+  },
+  calendar_feeds: {
+    moveInto: (trx, victim) =>
+      trx.updateTable("calendar_feeds").set({ cooperative_id: victim.cooperativeId }).execute(),
+    insertInto: (trx, victim) =>
+      trx
+        .insertInto("calendar_feeds")
+        .values({ cooperative_id: victim.cooperativeId, user_id: victim.referentUserId, token_hash: "e".repeat(64) })
+        .execute(),
+  },
   statement_runs: {
     moveInto: (trx, victim) =>
       trx.updateTable("statement_runs").set({ cooperative_id: victim.cooperativeId }).execute(),
