@@ -40,6 +40,8 @@ export const SECURITY_DEFINER_FUNCTIONS: Record<string, string> = {
     "how many member organisations subscribe to each offer in a year, shown to the whole cooperative on the catalogue while subscriptions stay private to each organisation: answers counts only, for the caller's cooperative only",
   meeting_of_rsvp_token:
     "the meeting a guest's RSVP token opens (a guest has no cooperative context, and the invitees' policies ask whether the user manages the meeting, which reads meetings): answers one id, for the token presented",
+  meeting_answer:
+    "an invitee's answer, which must count and promote the meeting's other invitees (the waiting list) that the invitee cannot see: checks the invitation is the caller's (its user or its RSVP token), answers the outcome and whom it promoted (id and address, to tell them)",
   meeting_invitees_within_capacity:
     "a trigger refusing a yes beyond a meeting's capacity, whoever writes it: must count every invitee of the meeting where the invitee sees only its own row; answers by raising, reveals nothing",
 };

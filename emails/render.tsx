@@ -2,6 +2,7 @@ import { render } from "@react-email/components";
 import type { ReactElement } from "react";
 import { DigestEmail, digestSubject } from "./digest.tsx";
 import { InvitationEmail, invitationSubject } from "./invitation.tsx";
+import { MeetingEmail, meetingMailSubject } from "./meeting.tsx";
 import { NotificationEmail } from "./notification.tsx";
 import { PasswordResetEmail, passwordResetSubject } from "./password-reset.tsx";
 import { SignInLinkEmail, signInLinkSubject } from "./sign-in-link.tsx";
@@ -28,6 +29,8 @@ export const EMAIL_PREVIEWS = {
     ),
   "nouveau-mot-de-passe": () =>
     renderEmail(passwordResetSubject, <PasswordResetEmail {...PasswordResetEmail.PreviewProps} />),
+  reunion: () =>
+    renderEmail(meetingMailSubject(MeetingEmail.PreviewProps), <MeetingEmail {...MeetingEmail.PreviewProps} />),
   notification: () =>
     renderEmail(NotificationEmail.PreviewProps.title, <NotificationEmail {...NotificationEmail.PreviewProps} />),
   "resume-quotidien": () =>

@@ -6,7 +6,13 @@ import type { AddressInfo } from "node:net";
 export interface ReceivedRequest {
   at: number;
   idempotencyKey: string | null;
-  body: { to: string | string[]; subject: string; text?: string; from: string };
+  body: {
+    to: string | string[];
+    subject: string;
+    text?: string;
+    from: string;
+    attachments?: { filename: string; content: string; contentType?: string }[];
+  };
 }
 
 type Scripted = { status: number; headers?: Record<string, string>; body?: unknown } | "hang";

@@ -1,5 +1,6 @@
 import type { Transaction } from "kysely";
-import type { DB } from "../../db/schema.ts";
+import { jsonb } from "../../db/jsonb.ts";
+import type { DB, OutboxAttachment } from "../../db/schema.ts";
 
 export interface OutgoingEmail {
   /** What the mail is about, for the audit and dead-letter pages (e.g. "sign_in_link"). */
@@ -13,6 +14,8 @@ export interface OutgoingEmail {
   replyTo?: string | null;
   /** When the mail is no use any more (a link that expires): dropped unsent past it. */
   expiresAt?: Date | null;
+  /** Files sent with it (an invitation's .ics). */
+  attachments?: OutboxAttachment[];
 }
 
 /**
@@ -31,6 +34,7 @@ export async function enqueueEmail(trx: Transaction<DB>, email: OutgoingEmail): 
       text_body: email.text,
       html_body: email.html ?? null,
       expires_at: email.expiresAt ?? null,
+      attachments: jsonb(email.attachments ?? []),
     })
     .execute();
 }

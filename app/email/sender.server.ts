@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { OutboxAttachment } from "../../db/schema.ts";
 
 export interface StoredMail {
   id: string;
@@ -7,6 +8,8 @@ export interface StoredMail {
   subject: string;
   text: string;
   sentAt: string;
+  /** Absent from mail kept before attachments existed. */
+  attachments?: OutboxAttachment[];
 }
 
 /**

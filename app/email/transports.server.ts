@@ -1,4 +1,5 @@
 import { Resend } from "resend";
+import type { OutboxAttachment } from "../../db/schema.ts";
 import { mailboxDirectory } from "./sender.server.ts";
 
 export interface DeliverableEmail {
@@ -8,6 +9,7 @@ export interface DeliverableEmail {
   text: string;
   html: string | null;
   replyTo: string | null;
+  attachments: OutboxAttachment[];
 }
 
 export type SendOutcome =
@@ -32,6 +34,15 @@ export function resendTransport(options: { apiKey: string; from: string; baseUrl
           text: email.text,
           ...(email.html ? { html: email.html } : {}),
           ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+          ...(email.attachments.length > 0
+            ? {
+                attachments: email.attachments.map((attachment) => ({
+                  filename: attachment.filename,
+                  content: attachment.contentBase64,
+                  contentType: attachment.contentType,
+                })),
+              }
+            : {}),
         },
         // A hung request would hold the row's lock: give up after 15 s (a network failure, retried).
         { idempotencyKey, signal: AbortSignal.timeout(15_000) },
@@ -67,7 +78,13 @@ export function mailboxTransport(directory: string): Transport {
   const mailbox = mailboxDirectory(directory);
   return {
     async send(email, idempotencyKey) {
-      await mailbox.deliver({ id: idempotencyKey, to: email.to, subject: email.subject, text: email.text });
+      await mailbox.deliver({
+        id: idempotencyKey,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        attachments: email.attachments,
+      });
       return { ok: true, providerId: `mailbox:${idempotencyKey}` };
     },
   };

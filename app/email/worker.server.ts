@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from "kysely";
+import { jsonb } from "../../db/jsonb.ts";
 import type { DB } from "../../db/schema.ts";
 import { sendDueDigests } from "../notifications/digest.server.tsx";
 import type { SendOutcome, Transport } from "./transports.server.ts";
@@ -83,6 +84,7 @@ export async function deliverOne(
           text: row.text_body,
           html: row.html_body,
           replyTo: row.reply_to,
+          attachments: row.attachments,
         },
         row.id,
       );
@@ -104,6 +106,7 @@ export async function deliverOne(
           last_error: null,
           text_body: "",
           html_body: null,
+          attachments: jsonb([]),
         })
         .where("id", "=", row.id)
         .execute();

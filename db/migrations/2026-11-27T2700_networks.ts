@@ -289,6 +289,67 @@ const functions = [
      END $$`,
   `CREATE TRIGGER meeting_invitees_capacity BEFORE INSERT OR UPDATE OF response ON meeting_invitees
      FOR EACH ROW EXECUTE FUNCTION meeting_invitees_within_capacity()`,
+  // An invitee answers (by its user or its RSVP token): yes (or the waiting list when full), no, or cancels; a place
+  // freed promotes the first of the waiting list. Must count and promote invitees the answering person cannot see;
+  // checks itself that the invitation is the caller's, locks the meeting (answers to one meeting run one after the
+  // other), and answers the outcome and whom it promoted (so the app can tell them).
+  `CREATE FUNCTION meeting_answer(p_invitee uuid, p_response text)
+     RETURNS TABLE (outcome text, promoted_invitee uuid, promoted_email text)
+     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+     DECLARE
+       v_invitee meeting_invitees%ROWTYPE;
+       v_meeting meetings%ROWTYPE;
+       v_taken integer;
+       v_final text := p_response;
+       v_promoted uuid;
+       v_email text;
+     BEGIN
+       IF p_response NOT IN ('accepted', 'declined', 'cancelled') THEN
+         RAISE EXCEPTION 'unknown answer %', p_response USING ERRCODE = 'invalid_parameter_value';
+       END IF;
+       SELECT * INTO v_invitee FROM meeting_invitees WHERE id = p_invitee;
+       -- coalesce: the settings are NULL when unset, and NOT NULL would let anyone through.
+       IF NOT FOUND OR NOT coalesce(
+            (v_invitee.user_id = app_user_id() AND v_invitee.cooperative_id = app_cooperative_id())
+            OR v_invitee.rsvp_token_hash = app_token_hash(), false) THEN
+         RAISE EXCEPTION 'not an invitation of the caller' USING ERRCODE = 'insufficient_privilege';
+       END IF;
+       SELECT * INTO v_meeting FROM meetings WHERE id = v_invitee.meeting_id FOR UPDATE;
+       IF v_meeting.status <> 'scheduled' OR v_meeting.ends_at <= now() THEN
+         RAISE EXCEPTION 'meeting % takes no answers (%)', v_meeting.id, v_meeting.status
+           USING ERRCODE = 'object_not_in_prerequisite_state';
+       END IF;
+       IF p_response = 'accepted' THEN
+         IF v_invitee.response = 'accepted' THEN
+           RETURN QUERY SELECT 'accepted'::text, NULL::uuid, NULL::text;
+           RETURN;
+         END IF;
+         SELECT count(*) INTO v_taken FROM meeting_invitees
+          WHERE meeting_id = v_meeting.id AND response = 'accepted';
+         IF v_meeting.capacity IS NOT NULL AND v_taken >= v_meeting.capacity THEN
+           v_final := 'waitlisted';
+         END IF;
+       END IF;
+       UPDATE meeting_invitees
+          SET response = v_final,
+              -- The waiting list is first come, first served: asking again keeps one's place.
+              responded_at = CASE WHEN v_final = 'waitlisted' AND v_invitee.response = 'waitlisted'
+                                  THEN responded_at ELSE now() END
+        WHERE id = p_invitee;
+       IF v_invitee.response = 'accepted' AND v_final <> 'accepted' AND v_meeting.capacity IS NOT NULL THEN
+         SELECT id INTO v_promoted FROM meeting_invitees
+          WHERE meeting_id = v_meeting.id AND response = 'waitlisted'
+          ORDER BY responded_at, id LIMIT 1;
+         IF v_promoted IS NOT NULL THEN
+           UPDATE meeting_invitees SET response = 'accepted', responded_at = now() WHERE id = v_promoted;
+           SELECT coalesce(i.guest_email, u.email) INTO v_email
+             FROM meeting_invitees i LEFT JOIN users u ON u.id = i.user_id WHERE i.id = v_promoted;
+         END IF;
+       END IF;
+       RETURN QUERY SELECT v_final, v_promoted, v_email;
+     END $$`,
+  `REVOKE ALL ON FUNCTION meeting_answer(uuid, text) FROM PUBLIC`,
+  `GRANT EXECUTE ON FUNCTION meeting_answer(uuid, text) TO coop_app`,
   `CREATE FUNCTION app_manages_network(p_network uuid) RETURNS boolean
      LANGUAGE sql STABLE AS $$
        SELECT app_role() = 'operator_admin'
@@ -395,7 +456,7 @@ const rowLevelSecurity = [
   // its RSVP token), and a referent for its own organisation's people.
   // Who is invited, by whom, stays as written: only the answer and the mailing bookkeeping change.
   `GRANT SELECT, INSERT, DELETE ON meeting_invitees TO coop_app`,
-  `GRANT UPDATE (response, responded_at, sent_sequence, reminded_days) ON meeting_invitees TO coop_app`,
+  `GRANT UPDATE (response, responded_at, rsvp_token_hash, sent_sequence, reminded_days) ON meeting_invitees TO coop_app`,
   // An invited user belongs to the meeting's cooperative.
   `CREATE POLICY managers_all ON meeting_invitees FOR ALL TO coop_app
      USING (${inCooperative} AND app_manages_meeting(meeting_id))
@@ -469,6 +530,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await sql.raw(`DROP TABLE ${table}`).execute(db);
   }
   await sql.raw("DROP FUNCTION meeting_of_rsvp_token()").execute(db);
+  await sql.raw("DROP FUNCTION meeting_answer(uuid, text)").execute(db);
   for (const fn of [
     "meeting_invitees_within_capacity()",
     "app_manages_meeting(uuid)",
