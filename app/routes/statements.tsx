@@ -1,10 +1,12 @@
 import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import { requirePermission } from "~/auth/guards.server";
+import { StatementPreviewTable } from "~/components/statement-preview-table";
 import { requestScopeContext, servicesContext } from "~/context.server";
 import { formatEuros } from "~/domain/allocation/format-fr";
 import { formatCalendarDate, parisToday } from "~/domain/format";
 import { can } from "~/domain/permissions";
+import { parsePreviewQuery, previewPage } from "~/domain/statement-preview";
 import { periodLabel } from "~/domain/statements";
 import {
   issueRun,
@@ -39,8 +41,8 @@ function readPeriod(params: URLSearchParams | FormData, fallbackYear: number) {
 
 /**
  * Operator admins: a year's run (or a cost-key half-year) as it would be issued, per member and offer with each
- * line's explanation and last year's amount; issue it (after a confirmation), rectify an issued one; the statements
- * issued. Referents and viewers: their organisation's statements.
+ * line's explanation and last year's amount (a page of members, sorted); issue it (after a confirmation), rectify
+ * an issued one; the statements issued. Referents and viewers: their organisation's statements.
  */
 export async function loader({ request, context }: Route.LoaderArgs) {
   const { context: who } = requirePermission(context, request, "statements.read");
@@ -62,6 +64,16 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     statements: await listStatements(trx, { cooperativeId, year: period.annee }),
   }));
   const confirming = search.get("confirmer");
+  const table = parsePreviewQuery(search);
+  const members = previewPage(
+    preview.payers.map((payer) => ({
+      payer,
+      name: payer.name,
+      netCents: payer.totals.netCents,
+      changeCents: payer.lastYearNetCents === null ? null : payer.totals.netCents - payer.lastYearNetCents,
+    })),
+    table,
+  );
   return {
     view: "operator" as const,
     periodError: parsed.success ? null : (parsed.error.issues[0]?.message ?? "Période invalide."),
@@ -73,12 +85,15 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     problems: preview.problems,
     notes: preview.notes,
     totals: preview.totals,
-    payers: preview.payers.map((payer) => ({
+    payerCount: members.total,
+    table: { query: { ...table, page: members.page }, page: members.page, pageCount: members.pageCount },
+    payers: members.rows.map(({ payer, changeCents }) => ({
       organisationId: payer.organisationId,
       name: payer.name,
       siren: payer.siren,
       netCents: payer.totals.netCents,
       lastYearNetCents: payer.lastYearNetCents,
+      changeCents,
       offers: [...new Set(payer.lines.map((line) => line.offerId))].map((offerId) => {
         const lines = payer.lines.filter((line) => line.offerId === offerId);
         const netCents = lines.reduce((sum, line) => sum + line.netCents, 0);
@@ -86,7 +101,6 @@ export async function loader({ request, context }: Route.LoaderArgs) {
         return {
           offerId,
           title: lines[0]?.offerTitle ?? "",
-          netCents,
           lastYearCents: lastYear ?? null,
           changed: lastYear !== undefined && lastYear !== netCents,
           lines: lines.map((line) => ({
@@ -223,7 +237,7 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
     <div className="page">
       <title>Appels de fonds — Coopérative de services</title>
       <h1>Appels de fonds</h1>
-      <Form method="get" className="inline-form">
+      <Form method="get" className="inline-form" aria-label="Choix de la période">
         <label htmlFor="annee">Année</label>{" "}
         <input id="annee" name="annee" type="number" min={2000} max={2100} defaultValue={data.year} />{" "}
         <label htmlFor="semestre">Période</label>{" "}
@@ -271,13 +285,13 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
             ))}
           </ul>
         ) : null}
-        {!issued && data.problems.length === 0 && data.payers.length > 0 && !done ? (
+        {!issued && data.problems.length === 0 && data.payerCount > 0 && !done ? (
           data.confirming === "emettre" ? (
             <Form method="post" className="panel">
               <p>
-                Émettre {data.payers.length} appel(s) de fonds pour « {data.label} »,{" "}
-                {formatEuros(data.totals.netCents)} au total ? Ils seront numérotés, envoyés aux référents des membres
-                et ne pourront plus être modifiés ; les tarifications utilisées seront figées.
+                Émettre {data.payerCount} appel(s) de fonds pour « {data.label} », {formatEuros(data.totals.netCents)}{" "}
+                au total ? Ils seront numérotés, envoyés aux référents des membres et ne pourront plus être modifiés ;
+                les tarifications utilisées seront figées.
               </p>
               <input type="hidden" name="intent" value="issue" />
               <input type="hidden" name="annee" value={data.year} />
@@ -314,72 +328,20 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
           )
         ) : null}
 
-        {data.payers.length === 0 ? (
+        {data.payerCount === 0 ? (
           <div className="empty-state">
             <p>Aucune quote-part à appeler pour cette période.</p>
           </div>
         ) : (
-          <div className="table-scroll">
-            <table className="data-table">
-              <caption>
-                {data.payers.length} membre(s), {formatEuros(data.totals.netCents)} net au total. Les montants qui
-                changent depuis l'an dernier sont signalés.
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Membre</th>
-                  <th scope="col">Offre et élément</th>
-                  <th scope="col">Modèle</th>
-                  <th scope="col" className="numeric">
-                    Brut
-                  </th>
-                  <th scope="col" className="numeric">
-                    Subvention
-                  </th>
-                  <th scope="col" className="numeric">
-                    Net
-                  </th>
-                  <th scope="col" className="numeric">
-                    Net {data.year - 1} (offre)
-                  </th>
-                  <th scope="col">Explication</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.payers.flatMap((payer) =>
-                  payer.offers.flatMap((offer, offerIndex) =>
-                    offer.lines.map((line, lineIndex) => (
-                      <tr key={`${payer.organisationId}|${line.key}`}>
-                        {offerIndex === 0 && lineIndex === 0 ? (
-                          <th scope="rowgroup" rowSpan={payer.offers.reduce((sum, o) => sum + o.lines.length, 0)}>
-                            {payer.name}
-                            <div className="muted">
-                              SIREN {payer.siren} — {formatEuros(payer.netCents)}
-                              {payer.lastYearNetCents !== null
-                                ? ` (${data.year - 1} : ${formatEuros(payer.lastYearNetCents)})`
-                                : ""}
-                            </div>
-                          </th>
-                        ) : null}
-                        <td>{`${offer.title} — ${line.label}`}</td>
-                        <td>{line.model}</td>
-                        <td className="numeric">{formatEuros(line.grossCents)}</td>
-                        <td className="numeric">{formatEuros(line.subsidyCents)}</td>
-                        <td className="numeric">{formatEuros(line.netCents)}</td>
-                        {lineIndex === 0 ? (
-                          <td className={`numeric${offer.changed ? " changed" : ""}`} rowSpan={offer.lines.length}>
-                            {offer.lastYearCents === null ? "—" : formatEuros(offer.lastYearCents)}
-                            {offer.changed ? <div className="changed-note">changé</div> : null}
-                          </td>
-                        ) : null}
-                        <td>{line.explanation}</td>
-                      </tr>
-                    )),
-                  ),
-                )}
-              </tbody>
-            </table>
-          </div>
+          <StatementPreviewTable
+            rows={data.payers}
+            total={data.payerCount}
+            page={data.table.page}
+            pageCount={data.table.pageCount}
+            totalNetCents={data.totals.netCents}
+            period={{ year: data.year, half: data.half }}
+            query={data.table.query}
+          />
         )}
         {data.operatorRows.length > 0 ? (
           <>

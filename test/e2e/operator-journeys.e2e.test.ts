@@ -213,8 +213,16 @@ describe("operator journeys with the second factor enforced (Chromium)", () => {
     await admin
       .getByRole("combobox", { name: "Période", exact: true })
       .selectOption({ label: "1er semestre (clés de répartition)" });
-    await admin.getByRole("button", { name: "Afficher" }).click();
+    // The period's form ("Afficher"), not the preview table's page size form (also "Afficher").
+    await admin.getByRole("form", { name: "Choix de la période" }).getByRole("button", { name: "Afficher" }).click();
     await admin.getByRole("heading", { name: /1er semestre .* non émis \(brouillon\)/ }).waitFor();
+    // The preview sorts from the keyboard: the members by their net.
+    await admin.getByRole("link", { name: /^Total net/ }).press("Enter");
+    await admin.waitForURL(/sort=net/);
+    await admin
+      .getByRole("columnheader", { name: /^Total net/ })
+      .and(admin.locator('[aria-sort="ascending"]'))
+      .waitFor();
     await admin.getByRole("link", { name: "Émettre les appels de fonds" }).click();
     await admin.getByRole("button", { name: "Confirmer l'émission" }).click();
     const issued = admin.getByRole("status");
