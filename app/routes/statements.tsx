@@ -1,4 +1,4 @@
-import { data, Form, Link } from "react-router";
+import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import { requirePermission } from "~/auth/guards.server";
 import { StatementPreviewTable } from "~/components/statement-preview-table";
@@ -16,10 +16,14 @@ import {
   rectifyRun,
   StatementError,
   type StatementSummary,
+  statementIdsOfYear,
 } from "~/queries/statements.server";
+import { ExportJobLimitError, exportStatements, STATEMENT_EXPORT_FORMATS } from "~/statement-export-jobs.server";
 import type { Route } from "./+types/statements";
 
 const KIND_LABELS = { statement: "Appel de fonds", rectifying: "Rectificatif" } as const;
+const EXPORT_FORMAT_LABELS = { csv: "CSV", xlsx: "XLSX (Excel)" } as const;
+const EXPORT_STATUS_LABELS = { running: "en cours", done: "prêt", failed: "échoué" } as const;
 
 const periodSchema = z.object({
   annee: z.coerce
@@ -42,7 +46,8 @@ function readPeriod(params: URLSearchParams | FormData, fallbackYear: number) {
 /**
  * Operator admins: a year's run (or a cost-key half-year) as it would be issued, per member and offer with each
  * line's explanation and last year's amount (a page of members, sorted); issue it (after a confirmation), rectify
- * an issued one; the statements issued. Referents and viewers: their organisation's statements.
+ * an issued one; the statements issued, and their export in the background. Referents and viewers: their
+ * organisation's statements.
  */
 export async function loader({ request, context }: Route.LoaderArgs) {
   const { context: who } = requirePermission(context, request, "statements.read");
@@ -74,6 +79,10 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     })),
     table,
   );
+  const exports = context
+    .get(servicesContext)
+    .statementExports.list({ cooperativeId, userId: who.userId as string })
+    .filter((job) => job.year === period.annee);
   return {
     view: "operator" as const,
     periodError: parsed.success ? null : (parsed.error.issues[0]?.message ?? "Période invalide."),
@@ -132,11 +141,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       netCents: run.net_cents ?? 0,
     })),
     statements,
+    exports,
     confirming: confirming === "emettre" || confirming === "rectifier" ? confirming : null,
   };
 }
 
-const actionSchema = z.object({ intent: z.enum(["issue", "rectify"], { error: "Action inconnue." }) });
+const actionSchema = z.object({ intent: z.enum(["issue", "rectify", "export"], { error: "Action inconnue." }) });
+const exportFormatSchema = z.enum(STATEMENT_EXPORT_FORMATS, { error: "Choisissez le format CSV ou XLSX." });
 
 export async function action({ request, context }: Route.ActionArgs) {
   const { context: who } = requirePermission(context, request, "statements.issue");
@@ -146,6 +157,9 @@ export async function action({ request, context }: Route.ActionArgs) {
   const period = readPeriod(form, Number(parisToday().slice(0, 4)));
   if (!period.success) {
     return data({ error: period.error.issues[0]?.message ?? "Période invalide." }, { status: 400 });
+  }
+  if (intent.data.intent === "export") {
+    return startExport(context, who, period.data.annee, form.get("format"));
   }
   const input = {
     cooperativeId: who.cooperativeId as string,
@@ -165,6 +179,36 @@ export async function action({ request, context }: Route.ActionArgs) {
     return { done: `${result.statements.length} ${what} (n° ${first}${last !== first ? ` à ${last}` : ""}).` };
   } catch (error) {
     if (error instanceof StatementError) return data({ error: error.message }, { status: 400 });
+    throw error;
+  }
+}
+
+/** Starts the year's export in the background (decision 017) and goes to its page, which shows its progress. */
+async function startExport(
+  context: Route.ActionArgs["context"],
+  who: { cooperativeId: string | null; userId: string | null },
+  year: number,
+  formatField: FormDataEntryValue | null,
+) {
+  const format = exportFormatSchema.safeParse(formatField);
+  if (!format.success) return data({ error: "Choisissez le format CSV ou XLSX." }, { status: 400 });
+  const cooperativeId = who.cooperativeId as string;
+  const scope = context.get(requestScopeContext);
+  const ids = await scope.transaction((trx) => statementIdsOfYear(trx, cooperativeId, year));
+  if (ids.length === 0) {
+    return data({ error: `Aucun appel de fonds émis en ${year} : rien à exporter.` }, { status: 400 });
+  }
+  try {
+    const job = context
+      .get(servicesContext)
+      .statementExports.start(
+        { cooperativeId, userId: who.userId as string },
+        { year, format: format.data, total: ids.length },
+        exportStatements(scope, format.data, ids),
+      );
+    return redirect(`/appels-de-fonds/exports/${job.id}`);
+  } catch (error) {
+    if (error instanceof ExportJobLimitError) return data({ error: error.message }, { status: 429 });
     throw error;
   }
 }
@@ -360,6 +404,37 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
       <section aria-labelledby="emis">
         <h2 id="emis">Appels de fonds émis en {data.year}</h2>
         <PayerStatements statements={data.statements} />
+        {data.statements.length > 0 ? (
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="export" />
+            <input type="hidden" name="annee" value={data.year} />
+            <span>
+              Pour le service des finances, les {data.statements.length} appel(s) de fonds de {data.year} dans un
+              fichier, une ligne par ligne d'appel :
+            </span>{" "}
+            <button type="submit" name="format" value="csv">
+              Exporter en CSV
+            </button>{" "}
+            <button type="submit" name="format" value="xlsx">
+              Exporter en XLSX (Excel)
+            </button>
+          </Form>
+        ) : null}
+        {data.exports.length > 0 ? (
+          <>
+            <h3>Vos exports de {data.year}</h3>
+            <ul>
+              {data.exports.map((job) => (
+                <li key={job.id}>
+                  <Link to={`/appels-de-fonds/exports/${job.id}`}>
+                    {`${EXPORT_FORMAT_LABELS[job.format]} — ${EXPORT_STATUS_LABELS[job.status]}`}
+                  </Link>{" "}
+                  {`(${job.done} / ${job.total})`}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
       </section>
 
       {data.runs.length > 0 ? (

@@ -227,6 +227,15 @@ describe("operator journeys with the second factor enforced (Chromium)", () => {
     await admin.getByRole("button", { name: "Confirmer l'émission" }).click();
     const issued = admin.getByRole("status");
     await expect.poll(() => issued.innerText()).toMatch(/appel\(s\) de fonds|appels de fonds/);
+    // The year's statements exported in the background: its page follows the progress, then offers the file.
+    await admin.getByRole("button", { name: "Exporter en CSV" }).click();
+    await admin.getByRole("heading", { name: /^Export des appels de fonds \d{4} en CSV$/ }).waitFor();
+    const [csv] = await Promise.all([
+      admin.waitForEvent("download"),
+      admin.getByRole("link", { name: /^Télécharger appels-de-fonds-\d{4}\.csv$/ }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(/^appels-de-fonds-\d{4}\.csv$/);
+    expect(await admin.getByRole("status").innerText()).toMatch(/^Export terminé : \d+ \/ \d+ appels? de fonds\.$/);
     expect(adminErrors).toEqual([]);
 
     const { page: referent, errors } = await openPage(browser);
