@@ -5,6 +5,7 @@ import type { DB } from "../db/schema.ts";
 import type { AdminSecondFactorPolicy } from "./auth/second-factor.server.ts";
 import type { Authentication } from "./auth/session.server.ts";
 import type { StoredMail } from "./email/sender.server.ts";
+import type { StatementExportJobs } from "./statement-export-jobs.server.ts";
 
 /** The one way loaders and actions reach the database: a transaction carrying who asks. */
 export interface RequestScope {
@@ -25,6 +26,8 @@ export interface Services {
   adminSecondFactor: AdminSecondFactorPolicy;
   /** Demo only (no RESEND_API_KEY): the local mailbox the mailbox page shows. */
   mailbox: { read(): Promise<StoredMail[]> } | null;
+  /** The whole-year statement exports being built in the background of this process (decision 017). */
+  statementExports: StatementExportJobs;
 }
 
 export const servicesContext = createContext<Services>();

@@ -5,6 +5,7 @@ import { RouterContextProvider } from "react-router";
 import type { AdminSecondFactorPolicy } from "../app/auth/second-factor.server.ts";
 import { clientAddressContext, requestScopeFactory, type Services, servicesContext } from "../app/context.server.ts";
 import type { StoredMail } from "../app/email/sender.server.ts";
+import { StatementExportJobs } from "../app/statement-export-jobs.server.ts";
 import type { DB } from "../db/schema.ts";
 
 /**
@@ -25,6 +26,7 @@ export function createApp(
     publicUrl: options.publicUrl,
     adminSecondFactor: options.adminSecondFactor ?? "required",
     mailbox: options.mailbox ?? null,
+    statementExports: new StatementExportJobs(),
   };
   const app = express();
   app.disable("x-powered-by");

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { type Kysely, sql, type Transaction } from "kysely";
 import { jsonb } from "../db/jsonb.ts";
 import type { RequestContext } from "../db/request-context.ts";
@@ -520,6 +520,25 @@ async function victimRowId(
  * How the isolation suite attacks each table holding tenant data. Every table
  * with row-level security must be listed here (the catalog test checks).
  */
+/** Another operator admin of the tenant's cooperative (same cooperative, another person); their user id. */
+export async function addOperatorAdmin(owner: Kysely<DB>, tenant: Tenant, email: string): Promise<string> {
+  const userId = randomUUID();
+  await owner
+    .insertInto("users")
+    .values({ id: userId, email, display_name: `Autre admin (${email})` })
+    .execute();
+  await owner
+    .insertInto("memberships")
+    .values({
+      user_id: userId,
+      organisation_id: tenant.operatorId,
+      cooperative_id: tenant.cooperativeId,
+      role: "operator_admin",
+    })
+    .execute();
+  return userId;
+}
+
 export interface TableSpec {
   /** The columns the app role may read, when it may not read them all (default: *). */
   readableColumns?: string;

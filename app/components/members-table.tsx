@@ -1,14 +1,13 @@
-import {
-  createColumnHelper,
-  rowPaginationFeature,
-  rowSortingFeature,
-  type SortingState,
-  tableFeatures,
-  useTable,
-} from "@tanstack/react-table";
+import { createColumnHelper } from "@tanstack/react-table";
 import { useEffect, useRef } from "react";
 import { Form, Link, useNavigation, useSubmit } from "react-router";
-import { PageSizeForm, Pagination, SortableHeader } from "~/components/table-pagination";
+import {
+  PageSizeForm,
+  Pagination,
+  type ServerTableFeatures,
+  SortableHeaderRows,
+  useServerTable,
+} from "~/components/table-pagination";
 import { formatCalendarDate, formatInteger, plural } from "~/domain/format";
 import { ORGANISATION_KIND_LABELS } from "~/domain/labels";
 import type { OrganisationKind } from "../../db/schema.ts";
@@ -65,8 +64,7 @@ export function membersSearch(query: MembersQuery): string {
   return search ? `?${search}` : "?";
 }
 
-const features = tableFeatures({ rowSortingFeature, rowPaginationFeature });
-const column = createColumnHelper<typeof features, MemberRow>();
+const column = createColumnHelper<ServerTableFeatures, MemberRow>();
 
 function columnsFor(basisLabel: string, editable: boolean) {
   return column.columns([
@@ -120,19 +118,15 @@ function columnsFor(basisLabel: string, editable: boolean) {
 }
 
 export function MembersTable({ members, query, basisLabel, editable = false }: Props) {
-  const sorting: SortingState = [{ id: query.sort, desc: query.dir === "desc" }];
-  const table = useTable({
-    features,
+  const table = useServerTable({
     columns: columnsFor(basisLabel, editable),
-    data: members.rows,
+    rows: members.rows,
     getRowId: (row) => row.id,
-    state: {
-      sorting,
-      pagination: { pageIndex: members.page - 1, pageSize: query.size },
-    },
-    manualSorting: true,
-    manualPagination: true,
-    rowCount: members.total,
+    sortColumn: query.sort,
+    dir: query.dir,
+    page: members.page,
+    pageSize: query.size,
+    total: members.total,
   });
   const filtering = useNavigation().state === "loading";
   const summary = `${plural(members.total, "organisation")}${query.q ? ` correspondant à « ${query.q} »` : ""}`;
@@ -166,27 +160,13 @@ export function MembersTable({ members, query, basisLabel, editable = false }: P
                 {summary} — page {members.page} sur {members.pageCount}
               </caption>
               <thead>
-                {table.getHeaderGroups().map((group) => (
-                  <tr key={group.id}>
-                    {group.headers.map((header) => {
-                      const id = header.column.id as MembersQuery["sort"];
-                      return (
-                        <SortableHeader
-                          key={header.id}
-                          sorted={header.column.getIsSorted()}
-                          sortHref={
-                            header.column.getCanSort()
-                              ? (dir) => membersSearch({ ...query, sort: id, dir, page: 1 })
-                              : undefined
-                          }
-                          className={id === "population" ? "numeric" : undefined}
-                        >
-                          <table.FlexRender header={header} />
-                        </SortableHeader>
-                      );
-                    })}
-                  </tr>
-                ))}
+                <SortableHeaderRows
+                  groups={table.getHeaderGroups()}
+                  sortHref={(columnId) => (dir) =>
+                    membersSearch({ ...query, sort: columnId as MembersQuery["sort"], dir, page: 1 })
+                  }
+                  className={(columnId) => (columnId === "population" ? "numeric" : undefined)}
+                />
               </thead>
               <tbody>
                 {table.getRowModel().rows.map((row) => (

@@ -1,13 +1,12 @@
-import {
-  createColumnHelper,
-  rowPaginationFeature,
-  rowSortingFeature,
-  type SortingState,
-  tableFeatures,
-  useTable,
-} from "@tanstack/react-table";
+import { createColumnHelper } from "@tanstack/react-table";
 import { Form, Link, useNavigation } from "react-router";
-import { PageSizeForm, Pagination, SortableHeader } from "~/components/table-pagination";
+import {
+  PageSizeForm,
+  Pagination,
+  type ServerTableFeatures,
+  SortableHeaderRows,
+  useServerTable,
+} from "~/components/table-pagination";
 import {
   type CatalogueQuery,
   catalogueSearch,
@@ -44,8 +43,7 @@ interface Props {
   isMember: boolean;
 }
 
-const features = tableFeatures({ rowSortingFeature, rowPaginationFeature });
-const column = createColumnHelper<typeof features, OfferRow>();
+const column = createColumnHelper<ServerTableFeatures, OfferRow>();
 
 const NUMERIC = new Set(["membersThisYear", "membersLastYear"]);
 const SORT_OF: Record<string, OfferSort> = {
@@ -106,16 +104,15 @@ function columnsFor(year: number, seesAllStatuses: boolean, isMember: boolean) {
 
 export function OffersTable({ offers, query, categories, year, seesAllStatuses, isMember }: Props) {
   const sortColumn = Object.entries(SORT_OF).find(([, sort]) => sort === query.sort)?.[0] ?? "title";
-  const sorting: SortingState = [{ id: sortColumn, desc: query.dir === "desc" }];
-  const table = useTable({
-    features,
+  const table = useServerTable({
     columns: columnsFor(year, seesAllStatuses, isMember),
-    data: offers.rows,
+    rows: offers.rows,
     getRowId: (row) => row.id,
-    state: { sorting, pagination: { pageIndex: offers.page - 1, pageSize: query.size } },
-    manualSorting: true,
-    manualPagination: true,
-    rowCount: offers.total,
+    sortColumn,
+    dir: query.dir,
+    page: offers.page,
+    pageSize: query.size,
+    total: offers.total,
   });
   const loading = useNavigation().state === "loading";
   const filtered =
@@ -156,27 +153,14 @@ export function OffersTable({ offers, query, categories, year, seesAllStatuses, 
                 {summary} — page {offers.page} sur {offers.pageCount}
               </caption>
               <thead>
-                {table.getHeaderGroups().map((group) => (
-                  <tr key={group.id}>
-                    {group.headers.map((header) => {
-                      const sort = SORT_OF[header.column.id];
-                      return (
-                        <SortableHeader
-                          key={header.id}
-                          sorted={header.column.getIsSorted()}
-                          sortHref={
-                            header.column.getCanSort() && sort
-                              ? (dir) => catalogueSearch(query, { sort, dir, page: 1 })
-                              : undefined
-                          }
-                          className={NUMERIC.has(header.column.id) ? "numeric" : undefined}
-                        >
-                          <table.FlexRender header={header} />
-                        </SortableHeader>
-                      );
-                    })}
-                  </tr>
-                ))}
+                <SortableHeaderRows
+                  groups={table.getHeaderGroups()}
+                  sortHref={(columnId) => {
+                    const sort = SORT_OF[columnId];
+                    return sort ? (dir) => catalogueSearch(query, { sort, dir, page: 1 }) : undefined;
+                  }}
+                  className={(columnId) => (NUMERIC.has(columnId) ? "numeric" : undefined)}
+                />
               </thead>
               <tbody>
                 {table.getRowModel().rows.map((row) => (

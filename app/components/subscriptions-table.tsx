@@ -1,14 +1,12 @@
-import {
-  createColumnHelper,
-  rowPaginationFeature,
-  rowSortingFeature,
-  type SortingState,
-  tableFeatures,
-  useTable,
-} from "@tanstack/react-table";
+import { createColumnHelper } from "@tanstack/react-table";
 import { Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
-import { Pagination, SortableHeader } from "~/components/table-pagination";
+import {
+  Pagination,
+  type ServerTableFeatures,
+  SortableHeaderRows,
+  useServerTable,
+} from "~/components/table-pagination";
 import { plural } from "~/domain/format";
 
 export const SUBSCRIPTION_PAGE_SIZES = [10, 20, 50] as const;
@@ -83,8 +81,7 @@ export interface SubscriptionTableRow {
   options: string;
 }
 
-const features = tableFeatures({ rowSortingFeature, rowPaginationFeature });
-const column = createColumnHelper<typeof features, SubscriptionTableRow>();
+const column = createColumnHelper<ServerTableFeatures, SubscriptionTableRow>();
 const columns = column.columns([
   column.accessor("organisation", {
     header: "Organisation",
@@ -121,16 +118,15 @@ export function SubscriptionsTable({
   query: SubscriptionsQuery;
   offers: { id: string; title: string }[];
 }) {
-  const sorting: SortingState = [{ id: query.sort, desc: query.dir === "desc" }];
-  const table = useTable({
-    features,
+  const table = useServerTable({
     columns,
-    data: rows,
+    rows,
     getRowId: (row) => row.id,
-    state: { sorting, pagination: { pageIndex: page - 1, pageSize: query.size } },
-    manualSorting: true,
-    manualPagination: true,
-    rowCount: total,
+    sortColumn: query.sort,
+    dir: query.dir,
+    page,
+    pageSize: query.size,
+    total,
   });
   const loading = useNavigation().state === "loading";
   const filtered = query.statut !== "" || query.offre !== "" || query.q !== "";
@@ -187,27 +183,13 @@ export function SubscriptionsTable({
                 {plural(total, "adhésion")} — page {page} sur {pageCount}
               </caption>
               <thead>
-                {table.getHeaderGroups().map((group) => (
-                  <tr key={group.id}>
-                    {group.headers.map((header) => {
-                      const id = header.column.id as SubscriptionsQuery["sort"];
-                      return (
-                        <SortableHeader
-                          key={header.id}
-                          sorted={header.column.getIsSorted()}
-                          sortHref={
-                            header.column.getCanSort()
-                              ? (dir) => subscriptionsSearch({ ...query, sort: id, dir, page: 1 })
-                              : undefined
-                          }
-                          announceNextSort={false}
-                        >
-                          <table.FlexRender header={header} />
-                        </SortableHeader>
-                      );
-                    })}
-                  </tr>
-                ))}
+                <SortableHeaderRows
+                  groups={table.getHeaderGroups()}
+                  sortHref={(columnId) => (dir) =>
+                    subscriptionsSearch({ ...query, sort: columnId as SubscriptionsQuery["sort"], dir, page: 1 })
+                  }
+                  announceNextSort={false}
+                />
               </thead>
               <tbody>
                 {table.getRowModel().rows.map((row) => (

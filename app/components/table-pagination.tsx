@@ -1,10 +1,83 @@
+import {
+  type ColumnDef,
+  FlexRender,
+  type HeaderGroup,
+  type RowData,
+  rowPaginationFeature,
+  rowSortingFeature,
+  tableFeatures,
+  useTable,
+} from "@tanstack/react-table";
 import type { ReactNode } from "react";
 import { Form, Link } from "react-router";
 
-// The pieces the server-sorted, server-paginated tables share (offers, adhésions, members): the sort and the page
-// live in the URL's search params, so headers and page links are plain links and the page size a GET form.
+// The pieces the server-sorted, server-paginated tables share (offers, adhésions, members, a run's preview): the
+// sort and the page live in the URL's search params, so headers and page links are plain links and the page size
+// a GET form.
 
 type SortDirection = "asc" | "desc";
+
+/** What these tables use of TanStack Table: sorting and pagination, both done by the server. */
+export const serverTableFeatures = tableFeatures({ rowSortingFeature, rowPaginationFeature });
+export type ServerTableFeatures = typeof serverTableFeatures;
+
+/** A table of one page of rows, sorted and cut by the server as the URL says. */
+export function useServerTable<TData extends RowData>(options: {
+  // biome-ignore lint/suspicious/noExplicitAny: each column has its own value type, as TanStack's helper types it.
+  columns: ColumnDef<ServerTableFeatures, TData, any>[];
+  rows: TData[];
+  getRowId: (row: TData) => string;
+  /** The column the rows are sorted by. */
+  sortColumn: string;
+  dir: SortDirection;
+  page: number;
+  pageSize: number;
+  total: number;
+}) {
+  return useTable({
+    features: serverTableFeatures,
+    columns: options.columns,
+    data: options.rows,
+    getRowId: options.getRowId,
+    state: {
+      sorting: [{ id: options.sortColumn, desc: options.dir === "desc" }],
+      pagination: { pageIndex: options.page - 1, pageSize: options.pageSize },
+    },
+    manualSorting: true,
+    manualPagination: true,
+    rowCount: options.total,
+  });
+}
+
+/** The header rows: a sortable column's header links to the list sorted by it (`sortHref`). */
+export function SortableHeaderRows<TData extends RowData>({
+  groups,
+  sortHref,
+  className,
+  announceNextSort,
+}: {
+  groups: HeaderGroup<ServerTableFeatures, TData>[];
+  /** The link to the list sorted by a column in a direction, or undefined for a column the server does not sort. */
+  sortHref: (columnId: string) => ((dir: SortDirection) => string) | undefined;
+  className?: (columnId: string) => string | undefined;
+  announceNextSort?: boolean;
+}) {
+  return groups.map((group) => (
+    <tr key={group.id}>
+      {group.headers.map((header) => (
+        <SortableHeader
+          key={header.id}
+          sorted={header.column.getIsSorted()}
+          sortHref={header.column.getCanSort() ? sortHref(header.column.id) : undefined}
+          className={className?.(header.column.id)}
+          announceNextSort={announceNextSort}
+        >
+          <FlexRender header={header} />
+        </SortableHeader>
+      ))}
+    </tr>
+  ));
+}
 
 /**
  * A column header: sortable when `sortHref` is given (a link to the list sorted by this column in the other

@@ -45,6 +45,13 @@ export function csvCents(cents: number): string {
  * formatted (csvCents): a string that looks like a number stays one for Excel.
  */
 export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
-  const lines = [header, ...rows].map((row) => row.map(field).join(SEPARATOR));
-  return BOM + lines.map((line) => line + LINE_END).join("");
+  return CSV_BOM + [header, ...rows].map(csvLine).join("");
+}
+
+/** The byte order mark a CSV file starts with (French Excel reads it as UTF-8). */
+export const CSV_BOM = BOM;
+
+/** One row of a CSV file, CRLF included: toCsv's lines, for a file written a few rows at a time. */
+export function csvLine(row: readonly CsvCell[]): string {
+  return row.map(field).join(SEPARATOR) + LINE_END;
 }

@@ -725,17 +725,22 @@ export async function statementDocument(
   };
 }
 
-/** The documents of every statement of a year (a whole run's export), by number. */
-export async function statementDocumentsOfYear(trx: Trx, cooperativeId: string, year: number) {
-  const ids = await trx
+/** The ids of every statement of a year, by number (a whole run's export reads them a few at a time). */
+export async function statementIdsOfYear(trx: Trx, cooperativeId: string, year: number): Promise<string[]> {
+  const rows = await trx
     .selectFrom("statements")
     .select("id")
     .where("cooperative_id", "=", cooperativeId)
     .where("year", "=", year)
     .orderBy("sequence")
     .execute();
+  return rows.map((row) => row.id);
+}
+
+/** The documents of every statement of a year (a whole run's export), by number. */
+export async function statementDocumentsOfYear(trx: Trx, cooperativeId: string, year: number) {
   const documents: StatementDocument[] = [];
-  for (const { id } of ids) {
+  for (const id of await statementIdsOfYear(trx, cooperativeId, year)) {
     const document = await statementDocument(trx, id);
     if (document) documents.push(document);
   }

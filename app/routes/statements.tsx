@@ -1,10 +1,12 @@
-import { data, Form, Link } from "react-router";
+import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import { requirePermission } from "~/auth/guards.server";
+import { StatementPreviewTable } from "~/components/statement-preview-table";
 import { requestScopeContext, servicesContext } from "~/context.server";
 import { formatEuros } from "~/domain/allocation/format-fr";
 import { formatCalendarDate, parisToday } from "~/domain/format";
 import { can } from "~/domain/permissions";
+import { parsePreviewQuery, previewPage } from "~/domain/statement-preview";
 import { periodLabel, yearField } from "~/domain/statements";
 import {
   issueRun,
@@ -14,10 +16,14 @@ import {
   rectifyRun,
   StatementError,
   type StatementSummary,
+  statementIdsOfYear,
 } from "~/queries/statements.server";
+import { ExportJobLimitError, exportStatements, STATEMENT_EXPORT_FORMATS } from "~/statement-export-jobs.server";
 import type { Route } from "./+types/statements";
 
 const KIND_LABELS = { statement: "Appel de fonds", rectifying: "Rectificatif" } as const;
+const EXPORT_FORMAT_LABELS = { csv: "CSV", xlsx: "XLSX (Excel)" } as const;
+const EXPORT_STATUS_LABELS = { running: "en cours", done: "prêt", failed: "échoué" } as const;
 
 const periodSchema = z.object({
   annee: yearField,
@@ -35,8 +41,9 @@ function readPeriod(params: URLSearchParams | FormData, fallbackYear: number) {
 
 /**
  * Operator admins: a year's run (or a cost-key half-year) as it would be issued, per member and offer with each
- * line's explanation and last year's amount; issue it (after a confirmation), rectify an issued one; the statements
- * issued. Referents and viewers: their organisation's statements.
+ * line's explanation and last year's amount (a page of members, sorted); issue it (after a confirmation), rectify
+ * an issued one; the statements issued, and their export in the background. Referents and viewers: their
+ * organisation's statements.
  */
 export async function loader({ request, context }: Route.LoaderArgs) {
   const { context: who } = requirePermission(context, request, "statements.read");
@@ -58,6 +65,20 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     statements: await listStatements(trx, { cooperativeId, year: period.annee }),
   }));
   const confirming = search.get("confirmer");
+  const table = parsePreviewQuery(search);
+  const members = previewPage(
+    preview.payers.map((payer) => ({
+      payer,
+      name: payer.name,
+      netCents: payer.totals.netCents,
+      changeCents: payer.lastYearNetCents === null ? null : payer.totals.netCents - payer.lastYearNetCents,
+    })),
+    table,
+  );
+  const exports = context
+    .get(servicesContext)
+    .statementExports.list({ cooperativeId, userId: who.userId as string })
+    .filter((job) => job.year === period.annee);
   return {
     view: "operator" as const,
     periodError: parsed.success ? null : (parsed.error.issues[0]?.message ?? "Période invalide."),
@@ -69,12 +90,15 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     problems: preview.problems,
     notes: preview.notes,
     totals: preview.totals,
-    payers: preview.payers.map((payer) => ({
+    payerCount: members.total,
+    table: { query: { ...table, page: members.page }, page: members.page, pageCount: members.pageCount },
+    payers: members.rows.map(({ payer, changeCents }) => ({
       organisationId: payer.organisationId,
       name: payer.name,
       siren: payer.siren,
       netCents: payer.totals.netCents,
       lastYearNetCents: payer.lastYearNetCents,
+      changeCents,
       offers: [...new Set(payer.lines.map((line) => line.offerId))].map((offerId) => {
         const lines = payer.lines.filter((line) => line.offerId === offerId);
         const netCents = lines.reduce((sum, line) => sum + line.netCents, 0);
@@ -82,7 +106,6 @@ export async function loader({ request, context }: Route.LoaderArgs) {
         return {
           offerId,
           title: lines[0]?.offerTitle ?? "",
-          netCents,
           lastYearCents: lastYear ?? null,
           changed: lastYear !== undefined && lastYear !== netCents,
           lines: lines.map((line) => ({
@@ -114,11 +137,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       netCents: run.net_cents ?? 0,
     })),
     statements,
+    exports,
     confirming: confirming === "emettre" || confirming === "rectifier" ? confirming : null,
   };
 }
 
-const actionSchema = z.object({ intent: z.enum(["issue", "rectify"], { error: "Action inconnue." }) });
+const actionSchema = z.object({ intent: z.enum(["issue", "rectify", "export"], { error: "Action inconnue." }) });
+const exportFormatSchema = z.enum(STATEMENT_EXPORT_FORMATS, { error: "Choisissez le format CSV ou XLSX." });
 
 export async function action({ request, context }: Route.ActionArgs) {
   const { context: who } = requirePermission(context, request, "statements.issue");
@@ -128,6 +153,9 @@ export async function action({ request, context }: Route.ActionArgs) {
   const period = readPeriod(form, Number(parisToday().slice(0, 4)));
   if (!period.success) {
     return data({ error: period.error.issues[0]?.message ?? "Période invalide." }, { status: 400 });
+  }
+  if (intent.data.intent === "export") {
+    return startExport(context, who, period.data.annee, form.get("format"));
   }
   const input = {
     cooperativeId: who.cooperativeId as string,
@@ -147,6 +175,36 @@ export async function action({ request, context }: Route.ActionArgs) {
     return { done: `${result.statements.length} ${what} (n° ${first}${last !== first ? ` à ${last}` : ""}).` };
   } catch (error) {
     if (error instanceof StatementError) return data({ error: error.message }, { status: 400 });
+    throw error;
+  }
+}
+
+/** Starts the year's export in the background (decision 017) and goes to its page, which shows its progress. */
+async function startExport(
+  context: Route.ActionArgs["context"],
+  who: { cooperativeId: string | null; userId: string | null },
+  year: number,
+  formatField: FormDataEntryValue | null,
+) {
+  const format = exportFormatSchema.safeParse(formatField);
+  if (!format.success) return data({ error: "Choisissez le format CSV ou XLSX." }, { status: 400 });
+  const cooperativeId = who.cooperativeId as string;
+  const scope = context.get(requestScopeContext);
+  const ids = await scope.transaction((trx) => statementIdsOfYear(trx, cooperativeId, year));
+  if (ids.length === 0) {
+    return data({ error: `Aucun appel de fonds émis en ${year} : rien à exporter.` }, { status: 400 });
+  }
+  try {
+    const job = context
+      .get(servicesContext)
+      .statementExports.start(
+        { cooperativeId, userId: who.userId as string },
+        { year, format: format.data, total: ids.length },
+        exportStatements(scope, format.data, ids),
+      );
+    return redirect(`/appels-de-fonds/exports/${job.id}`);
+  } catch (error) {
+    if (error instanceof ExportJobLimitError) return data({ error: error.message }, { status: 429 });
     throw error;
   }
 }
@@ -219,7 +277,7 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
     <div className="page">
       <title>Appels de fonds — Coopérative de services</title>
       <h1>Appels de fonds</h1>
-      <Form method="get" className="inline-form">
+      <Form method="get" className="inline-form" aria-label="Choix de la période">
         <label htmlFor="annee">Année</label>{" "}
         <input id="annee" name="annee" type="number" min={2000} max={2100} defaultValue={data.year} />{" "}
         <label htmlFor="semestre">Période</label>{" "}
@@ -268,13 +326,13 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
             ))}
           </ul>
         ) : null}
-        {!issued && data.problems.length === 0 && data.payers.length > 0 && !done ? (
+        {!issued && data.problems.length === 0 && data.payerCount > 0 && !done ? (
           data.confirming === "emettre" ? (
             <Form method="post" className="panel">
               <p>
-                Émettre {data.payers.length} appel(s) de fonds pour « {data.label} »,{" "}
-                {formatEuros(data.totals.netCents)} au total ? Ils seront numérotés, envoyés aux référents des membres
-                et ne pourront plus être modifiés ; les tarifications utilisées seront figées.
+                Émettre {data.payerCount} appel(s) de fonds pour « {data.label} », {formatEuros(data.totals.netCents)}{" "}
+                au total ? Ils seront numérotés, envoyés aux référents des membres et ne pourront plus être modifiés ;
+                les tarifications utilisées seront figées.
               </p>
               <input type="hidden" name="intent" value="issue" />
               <input type="hidden" name="annee" value={data.year} />
@@ -311,72 +369,20 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
           )
         ) : null}
 
-        {data.payers.length === 0 ? (
+        {data.payerCount === 0 ? (
           <div className="empty-state">
             <p>Aucune quote-part à appeler pour cette période.</p>
           </div>
         ) : (
-          <div className="table-scroll">
-            <table className="data-table">
-              <caption>
-                {data.payers.length} membre(s), {formatEuros(data.totals.netCents)} net au total. Les montants qui
-                changent depuis l'an dernier sont signalés.
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Membre</th>
-                  <th scope="col">Offre et élément</th>
-                  <th scope="col">Modèle</th>
-                  <th scope="col" className="numeric">
-                    Brut
-                  </th>
-                  <th scope="col" className="numeric">
-                    Subvention
-                  </th>
-                  <th scope="col" className="numeric">
-                    Net
-                  </th>
-                  <th scope="col" className="numeric">
-                    Net {data.year - 1} (offre)
-                  </th>
-                  <th scope="col">Explication</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.payers.flatMap((payer) =>
-                  payer.offers.flatMap((offer, offerIndex) =>
-                    offer.lines.map((line, lineIndex) => (
-                      <tr key={`${payer.organisationId}|${line.key}`}>
-                        {offerIndex === 0 && lineIndex === 0 ? (
-                          <th scope="rowgroup" rowSpan={payer.offers.reduce((sum, o) => sum + o.lines.length, 0)}>
-                            {payer.name}
-                            <div className="muted">
-                              SIREN {payer.siren} — {formatEuros(payer.netCents)}
-                              {payer.lastYearNetCents !== null
-                                ? ` (${data.year - 1} : ${formatEuros(payer.lastYearNetCents)})`
-                                : ""}
-                            </div>
-                          </th>
-                        ) : null}
-                        <td>{`${offer.title} — ${line.label}`}</td>
-                        <td>{line.model}</td>
-                        <td className="numeric">{formatEuros(line.grossCents)}</td>
-                        <td className="numeric">{formatEuros(line.subsidyCents)}</td>
-                        <td className="numeric">{formatEuros(line.netCents)}</td>
-                        {lineIndex === 0 ? (
-                          <td className={`numeric${offer.changed ? " changed" : ""}`} rowSpan={offer.lines.length}>
-                            {offer.lastYearCents === null ? "—" : formatEuros(offer.lastYearCents)}
-                            {offer.changed ? <div className="changed-note">changé</div> : null}
-                          </td>
-                        ) : null}
-                        <td>{line.explanation}</td>
-                      </tr>
-                    )),
-                  ),
-                )}
-              </tbody>
-            </table>
-          </div>
+          <StatementPreviewTable
+            rows={data.payers}
+            total={data.payerCount}
+            page={data.table.page}
+            pageCount={data.table.pageCount}
+            totalNetCents={data.totals.netCents}
+            period={{ year: data.year, half: data.half }}
+            query={data.table.query}
+          />
         )}
         {data.operatorRows.length > 0 ? (
           <>
@@ -395,6 +401,37 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
       <section aria-labelledby="emis">
         <h2 id="emis">Appels de fonds émis en {data.year}</h2>
         <PayerStatements statements={data.statements} />
+        {data.statements.length > 0 ? (
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="export" />
+            <input type="hidden" name="annee" value={data.year} />
+            <span>
+              Pour le service des finances, les {data.statements.length} appel(s) de fonds de {data.year} dans un
+              fichier, une ligne par ligne d'appel :
+            </span>{" "}
+            <button type="submit" name="format" value="csv">
+              Exporter en CSV
+            </button>{" "}
+            <button type="submit" name="format" value="xlsx">
+              Exporter en XLSX (Excel)
+            </button>
+          </Form>
+        ) : null}
+        {data.exports.length > 0 ? (
+          <>
+            <h3>Vos exports de {data.year}</h3>
+            <ul>
+              {data.exports.map((job) => (
+                <li key={job.id}>
+                  <Link to={`/appels-de-fonds/exports/${job.id}`}>
+                    {`${EXPORT_FORMAT_LABELS[job.format]} — ${EXPORT_STATUS_LABELS[job.status]}`}
+                  </Link>{" "}
+                  {`(${job.done} / ${job.total})`}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
       </section>
 
       {data.runs.length > 0 ? (

@@ -208,13 +208,30 @@ describe("operator journeys with the second factor enforced (Chromium)", () => {
     await signInAsAdmin(admin);
     await admin.getByRole("link", { name: "Appels de fonds" }).click();
     await admin.getByRole("heading", { name: /^Année \d{4} — non émis \(brouillon\)/ }).waitFor();
+    // The preview sorts from the keyboard: the members by their net.
+    await admin.getByRole("link", { name: /^Total net/ }).press("Enter");
+    await admin.waitForURL(/sort=net/);
+    await admin
+      .getByRole("columnheader", { name: /^Total net/ })
+      .and(admin.locator('[aria-sort="ascending"]'))
+      .waitFor();
     await admin.getByRole("link", { name: "Émettre les appels de fonds" }).click();
     await admin.getByRole("button", { name: "Confirmer l'émission" }).click();
     const issued = admin.getByRole("status");
     await expect.poll(() => issued.innerText()).toMatch(/^\d+ appel\(s\) de fonds émis \(n° \d{4}-0001 à /);
     await admin.getByRole("heading", { name: /^Année \d{4} — émis le / }).waitFor();
+    // The year's statements exported in the background: its page follows the progress, then offers the file.
+    await admin.getByRole("button", { name: "Exporter en CSV" }).click();
+    await admin.getByRole("heading", { name: /^Export des appels de fonds \d{4} en CSV$/ }).waitFor();
+    const [csv] = await Promise.all([
+      admin.waitForEvent("download"),
+      admin.getByRole("link", { name: /^Télécharger appels-de-fonds-\d{4}\.csv$/ }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(/^appels-de-fonds-\d{4}\.csv$/);
+    expect(await admin.getByRole("status").innerText()).toMatch(/^Export terminé : \d+ \/ \d+ appels? de fonds\.$/);
 
     // The shared department is called per half-year at actual cost: the second half's is not entered yet.
+    await admin.getByRole("link", { name: "Appels de fonds" }).first().click();
     await admin.getByRole("link", { name: "Coûts réels des clés de répartition" }).click();
     const ddadt = admin.getByRole("region", { name: /DDADT/ });
     const secondHalf = ddadt.getByRole("form", { name: /^2d semestre \d{4} — non saisi/ });
@@ -231,7 +248,8 @@ describe("operator journeys with the second factor enforced (Chromium)", () => {
     await admin
       .getByRole("combobox", { name: "Période", exact: true })
       .selectOption({ label: "2d semestre (clés de répartition)" });
-    await admin.getByRole("button", { name: "Afficher" }).click();
+    // The period's form ("Afficher"), not the preview table's page size form (also "Afficher").
+    await admin.getByRole("form", { name: "Choix de la période" }).getByRole("button", { name: "Afficher" }).click();
     await admin.getByRole("heading", { name: /2d semestre .* non émis \(brouillon\)/ }).waitFor();
     await admin.getByRole("link", { name: "Émettre les appels de fonds" }).waitFor();
     expect(await admin.getByRole("alert").count()).toBe(0);

@@ -7,8 +7,9 @@ import type { Database } from "../../db/engine.ts";
 import { ANONYMOUS } from "../../db/request-context.ts";
 import type { MembershipRole } from "../../db/schema.ts";
 import { createTestDatabase } from "../database.ts";
-import { seedTenant, type Tenant } from "../tenants.ts";
+import { addOperatorAdmin, seedTenant, type Tenant } from "../tenants.ts";
 import { servePortal, sessionCookieFor } from "./server.ts";
+import { startStatementsExport, waitForStatementsExport } from "./statement-exports.ts";
 
 type Role = "anonymous" | MembershipRole;
 type Relation = "own" | "sameCooperative" | "otherCooperative";
@@ -51,6 +52,9 @@ const subscriptionOf: Record<string, string> = {};
 const documentOf: Record<string, string> = {};
 // A statement of each organisation of the fixture, by organisation (set once it exists).
 const statementOf: Record<string, string> = {};
+// A finished whole-year export's page, by organisation (set once they exist): the operator's is A's admin's own,
+// the commune's is another admin of A's, the other cooperative's commune's is B's admin's.
+const exportOf: Record<string, string> = {};
 
 // A new address per request: attempts on one account are throttled (5 per 15 minutes).
 let unknownAccounts = 0;
@@ -362,9 +366,22 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ path: "/appels-de-fonds", form: { intent: "issue", annee: "2030", semestre: "" } }),
     expected: { ...signedIn("403"), operator_admin: "400" },
   },
-  "GET /appels-de-fonds/export/:format": {
-    request: () => ({ path: "/appels-de-fonds/export/csv?annee=2024" }),
-    expected: { ...signedIn("403"), operator_admin: "200" },
+  // A whole-year export: seen, and downloaded, by the admin who started it only.
+  "GET /appels-de-fonds/exports/:id": {
+    request: (target) => ({ path: exportOf[target.organisationId] ?? "/appels-de-fonds/exports/inconnu" }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "404" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404" },
+    },
+  },
+  "GET /appels-de-fonds/exports/:id/fichier": {
+    request: (target) => ({ path: `${exportOf[target.organisationId] ?? "/appels-de-fonds/exports/inconnu"}/fichier` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "404" },
+      otherCooperative: { ...signedIn("403"), operator_admin: "404" },
+    },
   },
   // Actual costs of the cost keys: operator admins of the pricing's cooperative.
   "GET /appels-de-fonds/couts-reels": {
@@ -551,6 +568,18 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
     }
     await setPassword(requestScopeFactory(database.app)(ANONYMOUS), a.referentUserId, "une phrase de passe solide");
     portal = await servePortal(database);
+    // Exports of the 2024 statements by A's admin, by another admin of A, and by B's admin.
+    const secondAdmin = await addOperatorAdmin(database.owner, a, "admin2@213400.test");
+    for (const [organisationId, userId] of [
+      [a.operatorId, a.adminUserId],
+      [a.communeId, secondAdmin],
+      [b.communeId, b.adminUserId],
+    ] as const) {
+      const cookie = await sessionCookieFor(database, userId);
+      const path = await startStatementsExport(portal.url, cookie, 2024, "csv");
+      await waitForStatementsExport(portal.url, cookie, path);
+      exportOf[organisationId] = path;
+    }
   });
   afterAll(async () => {
     await portal?.close();

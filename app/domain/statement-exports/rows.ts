@@ -105,6 +105,15 @@ export function statementExportRows(documents: readonly StatementDocument[]): St
   return rows;
 }
 
+/**
+ * A whole-run export written one statement at a time, so that a long export can give the event loop a turn
+ * between two statements; `finish` gives the file's bytes.
+ */
+export interface StatementsExportWriter {
+  add(document: StatementDocument): void;
+  finish(): Promise<Uint8Array>;
+}
+
 /** "2026-11-27" -> "27/11/2026": the date a French Excel reads as a date. */
 export function frenchDate(isoDate: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);

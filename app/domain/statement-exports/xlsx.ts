@@ -1,6 +1,11 @@
 import ExcelJS from "exceljs";
 import type { StatementDocument } from "../statement-document.ts";
-import { STATEMENT_EXPORT_COLUMNS, type StatementExportColumnKey, statementExportRows } from "./rows.ts";
+import {
+  STATEMENT_EXPORT_COLUMNS,
+  type StatementExportColumnKey,
+  type StatementsExportWriter,
+  statementExportRows,
+} from "./rows.ts";
 
 /** Excel's format codes are locale-neutral: a French Excel shows this as "1 234,56 €". */
 export const EUROS_FORMAT = '#,##0.00 "€";-#,##0.00 "€"';
@@ -54,44 +59,71 @@ function excelDate(isoDate: string): Date {
 /**
  * A run's statements as an XLSX workbook, one row per statement line in one sheet: typed cells (amounts in
  * cents as integers, in euros as numbers with a euro format, dates as dates, the budget year as a number),
- * a bold header row, frozen under the header and on the payer's columns, an auto-filter, column widths.
+ * a bold header row, frozen under the header and on the payer's columns, an auto-filter, column widths. Rows
+ * are added one statement at a time (a long export gives the event loop a turn between two); `finish` writes
+ * the file.
  */
-export async function statementsXlsx(documents: readonly StatementDocument[]): Promise<Uint8Array> {
-  const rows = statementExportRows(documents);
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = documents[0]?.cooperative.name ?? "Coopérative";
-  // Fixed dates: the same run exports to the same bytes, whenever it is exported.
-  const issued = documents[0] ? excelDate(documents[0].issuedOn) : new Date(0);
-  workbook.created = issued;
-  workbook.modified = issued;
-  const sheet = workbook.addWorksheet(STATEMENTS_SHEET_NAME, {
-    views: [{ state: "frozen", xSplit: 3, ySplit: 1, activeCell: "D2" }],
-  });
-  sheet.columns = STATEMENT_EXPORT_COLUMNS.map((column) => ({
-    key: column.key,
-    header: column.header,
-    width: WIDTHS[column.key],
-    style: FORMATS[column.key] ? { numFmt: FORMATS[column.key] } : {},
-  }));
-  for (const row of rows) {
-    sheet.addRow({
-      ...row,
-      issuedOn: excelDate(row.issuedOn),
-      dueOn: excelDate(row.dueOn),
-      correctedNumber: row.correctedNumber ?? undefined,
-      // Cents / 100 is the closest double to the euro amount; Excel rounds it back to the cent on display.
-      grossEuros: row.grossCents / 100,
-      subsidyEuros: row.subsidyCents / 100,
-      netEuros: row.netCents / 100,
-    } satisfies Record<StatementExportColumnKey, unknown>);
+export class StatementsXlsxWriter implements StatementsExportWriter {
+  readonly #workbook = new ExcelJS.Workbook();
+  readonly #sheet: ExcelJS.Worksheet;
+  #started = false;
+  #lines = 0;
+
+  constructor() {
+    this.#workbook.creator = "Coopérative";
+    this.#workbook.created = new Date(0);
+    this.#workbook.modified = new Date(0);
+    this.#sheet = this.#workbook.addWorksheet(STATEMENTS_SHEET_NAME, {
+      views: [{ state: "frozen", xSplit: 3, ySplit: 1, activeCell: "D2" }],
+    });
+    this.#sheet.columns = STATEMENT_EXPORT_COLUMNS.map((column) => ({
+      key: column.key,
+      header: column.header,
+      width: WIDTHS[column.key],
+      style: FORMATS[column.key] ? { numFmt: FORMATS[column.key] } : {},
+    }));
   }
-  const header = sheet.getRow(1);
-  header.font = { bold: true };
-  header.alignment = { vertical: "middle", wrapText: true };
-  sheet.autoFilter = {
-    from: { row: 1, column: 1 },
-    to: { row: Math.max(1, rows.length + 1), column: STATEMENT_EXPORT_COLUMNS.length },
-  };
-  const buffer = await workbook.xlsx.writeBuffer();
-  return new Uint8Array(buffer as ArrayBuffer);
+
+  add(document: StatementDocument): void {
+    const rows = statementExportRows([document]);
+    if (!this.#started) {
+      this.#started = true;
+      this.#workbook.creator = document.cooperative.name;
+      // Fixed dates, the first statement's issue date: the same run exports to the same content, whenever.
+      this.#workbook.created = excelDate(document.issuedOn);
+      this.#workbook.modified = excelDate(document.issuedOn);
+    }
+    for (const row of rows) {
+      this.#sheet.addRow({
+        ...row,
+        issuedOn: excelDate(row.issuedOn),
+        dueOn: excelDate(row.dueOn),
+        correctedNumber: row.correctedNumber ?? undefined,
+        // Cents / 100 is the closest double to the euro amount; Excel rounds it back to the cent on display.
+        grossEuros: row.grossCents / 100,
+        subsidyEuros: row.subsidyCents / 100,
+        netEuros: row.netCents / 100,
+      } satisfies Record<StatementExportColumnKey, unknown>);
+    }
+    this.#lines += rows.length;
+  }
+
+  async finish(): Promise<Uint8Array> {
+    const header = this.#sheet.getRow(1);
+    header.font = { bold: true };
+    header.alignment = { vertical: "middle", wrapText: true };
+    this.#sheet.autoFilter = {
+      from: { row: 1, column: 1 },
+      to: { row: this.#lines + 1, column: STATEMENT_EXPORT_COLUMNS.length },
+    };
+    const buffer = await this.#workbook.xlsx.writeBuffer();
+    return new Uint8Array(buffer as ArrayBuffer);
+  }
+}
+
+/** The whole workbook at once (the command line). */
+export async function statementsXlsx(documents: readonly StatementDocument[]): Promise<Uint8Array> {
+  const writer = new StatementsXlsxWriter();
+  for (const document of documents) writer.add(document);
+  return writer.finish();
 }
