@@ -44,5 +44,12 @@ export default [
   route("appels-de-fonds/:id", "routes/statement.tsx"),
   route("appels-de-fonds/:id/pdf", "routes/statement-pdf.tsx"),
   route("documents/:id", "routes/document.tsx"),
+  route("reseaux/:id/reunions/nouvelle", "routes/meeting-new.tsx"),
+  route("reunions/:id", "routes/meeting.tsx"),
+  route("reunions/:id/modifier", "routes/meeting-edit.tsx"),
+  route("reunions/:id/invitation.ics", "routes/meeting-ics.tsx"),
+  route("invitation/:token", "routes/meeting-rsvp.tsx"),
+  route("compte/agenda", "routes/calendar-feed-settings.tsx"),
+  route("agenda/:token.ics", "routes/calendar-feed.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

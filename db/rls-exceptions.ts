@@ -42,6 +42,8 @@ export const SECURITY_DEFINER_FUNCTIONS: Record<string, string> = {
     "the meeting a guest's RSVP token opens (a guest has no cooperative context, and the invitees' policies ask whether the user manages the meeting, which reads meetings): answers one id, for the token presented",
   meeting_answer:
     "an invitee's answer, which must count and promote the meeting's other invitees (the waiting list) that the invitee cannot see: checks the invitation is the caller's (its user or its RSVP token), answers the outcome and whom it promoted (id and address, to tell them)",
+  meeting_waitlist_position:
+    "an invitee's place on a meeting's waiting list, which counts the other invitees waiting before it that the invitee cannot see: answers a number only, for the caller's own invitation (its user or its RSVP token) or a manager of the meeting",
   meeting_invitees_within_capacity:
     "a trigger refusing a yes beyond a meeting's capacity, whoever writes it: must count every invitee of the meeting where the invitee sees only its own row; answers by raising, reveals nothing",
 };

@@ -112,7 +112,7 @@ async function main() {
   if (env.OUTBOX_WORKER === "in-process") {
     worker = startOutboxWorker(ownerDatabase, transport, {
       paced: Boolean(env.RESEND_API_KEY),
-      digests: { publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` },
+      scheduledMail: { publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` },
     });
     console.log(
       `Mail: sent by the in-process outbox worker ${env.RESEND_API_KEY ? "through Resend" : `into the demo mailbox (${path.resolve(root, env.MAILBOX_DIR)}), shown on /boite-mail`}.`,

@@ -16,13 +16,15 @@ if (!env.RESEND_API_KEY) {
 }
 
 if (!env.PUBLIC_URL) {
-  console.error("PUBLIC_URL: required by the worker, which writes the portal's links into the daily digests.");
+  console.error(
+    "PUBLIC_URL: required by the worker, which writes the portal's links into the daily digests and the meetings' reminders.",
+  );
   process.exit(1);
 }
 
 const database = await openDatabase({ engine: "postgres", url: env.DATABASE_URL, poolSize: 2 });
 const worker = startOutboxWorker(database.owner, resendTransport({ apiKey: env.RESEND_API_KEY, from: env.MAIL_FROM }), {
-  digests: { publicUrl: env.PUBLIC_URL },
+  scheduledMail: { publicUrl: env.PUBLIC_URL },
 });
 console.log("Outbox worker started.");
 const stop = async () => {

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import { jsonb } from "../../db/jsonb.ts";
 import type { DB } from "../../db/schema.ts";
+import { sendDueReminders } from "../meetings/reminders.server.ts";
 import { sendDueDigests } from "../notifications/digest.server.tsx";
 import type { SendOutcome, Transport } from "./transports.server.ts";
 
@@ -132,8 +133,9 @@ export async function deliverOne(
 
 /**
  * Delivers due mail until stopped; checks again every `idleMs` when there is
- * none. With `digests`, also gathers the daily digests when due (checked every
- * `digestEveryMs`).
+ * none. With `scheduledMail`, also writes the mail that falls due with time
+ * (checked every `scheduledEveryMs`): the daily digests and the meetings'
+ * reminders.
  */
 export function startOutboxWorker(
   owner: Kysely<DB>,
@@ -141,19 +143,22 @@ export function startOutboxWorker(
   {
     idleMs = 1000,
     paced = true,
-    digests,
-    digestEveryMs = 60_000,
-  }: { idleMs?: number; paced?: boolean; digests?: { publicUrl: string }; digestEveryMs?: number } = {},
+    scheduledMail,
+    scheduledEveryMs = 60_000,
+  }: { idleMs?: number; paced?: boolean; scheduledMail?: { publicUrl: string }; scheduledEveryMs?: number } = {},
 ) {
   let running = true;
   let wake: (() => void) | undefined;
-  let digestsCheckedAt = 0;
+  let scheduledCheckedAt = 0;
   const loop = (async () => {
     while (running) {
-      if (digests && Date.now() - digestsCheckedAt >= digestEveryMs) {
-        digestsCheckedAt = Date.now();
-        await sendDueDigests(owner, digests.publicUrl, new Date()).catch((error: unknown) => {
+      if (scheduledMail && Date.now() - scheduledCheckedAt >= scheduledEveryMs) {
+        scheduledCheckedAt = Date.now();
+        await sendDueDigests(owner, scheduledMail.publicUrl, new Date()).catch((error: unknown) => {
           console.error("Digests:", error instanceof Error ? error.message : error);
+        });
+        await sendDueReminders(owner, scheduledMail.publicUrl, new Date()).catch((error: unknown) => {
+          console.error("Meeting reminders:", error instanceof Error ? error.message : error);
         });
       }
       const result = await deliverOne(owner, transport, { paced }).catch((error: unknown) => {

@@ -56,6 +56,20 @@ function checkTimes(input: Pick<MeetingInput, "startsAt" | "endsAt">, now: Date)
   }
 }
 
+/** A meeting's facts as its columns. */
+function meetingColumns(input: Omit<MeetingInput, "networkId" | "agenda">) {
+  return {
+    title: input.title,
+    description: input.description,
+    place: input.place,
+    visio_url: input.visioUrl,
+    starts_at: input.startsAt,
+    ends_at: input.endsAt,
+    capacity: input.capacity,
+    reminder_days: input.reminderDays,
+  };
+}
+
 async function writeAgenda(trx: Trx, cooperativeId: string, meetingId: string, agenda: AgendaItemInput[]) {
   await trx.deleteFrom("meeting_agenda_items").where("meeting_id", "=", meetingId).execute();
   if (agenda.length === 0) return;
@@ -88,14 +102,7 @@ export async function createMeeting(trx: Trx, input: CreateMeetingInput): Promis
     .values({
       cooperative_id: input.cooperativeId,
       network_id: input.networkId,
-      title: input.title,
-      description: input.description,
-      place: input.place,
-      visio_url: input.visioUrl,
-      starts_at: input.startsAt,
-      ends_at: input.endsAt,
-      capacity: input.capacity,
-      reminder_days: input.reminderDays,
+      ...meetingColumns(input),
       status: "draft",
       ics_uid: `${randomUUID()}@${new URL(input.publicUrl).hostname}`,
       series_id: input.seriesId ?? null,
@@ -109,7 +116,7 @@ export async function createMeeting(trx: Trx, input: CreateMeetingInput): Promis
   return { id: meeting.id, invited };
 }
 
-interface MeetingRow {
+export interface MeetingRow {
   id: string;
   cooperative_id: string;
   network_id: string;
@@ -123,9 +130,11 @@ interface MeetingRow {
   status: MeetingStatus;
   ics_uid: string;
   ics_sequence: number;
+  reminder_days: number[];
+  series_id: string | null;
 }
 
-async function meetingRow(trx: Trx, meetingId: string): Promise<MeetingRow> {
+export async function meetingRow(trx: Trx, meetingId: string): Promise<MeetingRow> {
   const row = await trx
     .selectFrom("meetings")
     .select([
@@ -142,6 +151,8 @@ async function meetingRow(trx: Trx, meetingId: string): Promise<MeetingRow> {
       "status",
       "ics_uid",
       "ics_sequence",
+      "reminder_days",
+      "series_id",
     ])
     .where("id", "=", meetingId)
     .executeTakeFirst();
@@ -307,15 +318,25 @@ export async function addInvitees(
   return rows.length;
 }
 
-async function agendaLines(trx: Trx, meetingId: string): Promise<string[]> {
+/** A meeting's agenda, in order. */
+async function agendaItems(trx: Trx, meetingId: string): Promise<AgendaItemInput[]> {
   const items = await trx
     .selectFrom("meeting_agenda_items")
     .select(["title", "duration_minutes", "presenter"])
     .where("meeting_id", "=", meetingId)
     .orderBy("position")
     .execute();
+  return items.map((item) => ({
+    title: item.title,
+    durationMinutes: item.duration_minutes,
+    presenter: item.presenter,
+  }));
+}
+
+async function agendaLines(trx: Trx, meetingId: string): Promise<string[]> {
+  const items = await agendaItems(trx, meetingId);
   return items.map((item) => {
-    const details = [item.duration_minutes ? `${item.duration_minutes} min` : "", item.presenter]
+    const details = [item.durationMinutes ? `${item.durationMinutes} min` : "", item.presenter]
       .filter(Boolean)
       .join(", ");
     return details ? `${item.title} (${details})` : item.title;
@@ -333,7 +354,7 @@ async function networkName(trx: Trx, networkId: string): Promise<string> {
 }
 
 /** Everything a meeting's mails share: its facts, in words, and how to build its .ics. */
-async function mailContext(trx: Trx, meeting: MeetingRow, publicUrl: string) {
+export async function mailContext(trx: Trx, meeting: MeetingRow, publicUrl: string) {
   const { brand, replyTo } = await brandOf(trx, meeting.cooperative_id);
   const name = await networkName(trx, meeting.network_id);
   const agenda = await agendaLines(trx, meeting.id);
@@ -373,33 +394,49 @@ async function mailContext(trx: Trx, meeting: MeetingRow, publicUrl: string) {
   return { replyTo, ics, render };
 }
 
-interface Recipient {
+export interface Recipient {
   id: string;
   email: string;
   name: string;
   response: InviteeResponse;
+  responded_at: Date | null;
   sent_sequence: number | null;
+  reminded_days: number[];
 }
 
-async function recipients(trx: Trx, meetingId: string): Promise<Recipient[]> {
+export async function recipients(trx: Trx, meetingId: string): Promise<Recipient[]> {
   const rows = await trx
     .selectFrom("meeting_invitees as i")
     .leftJoin("users as u", "u.id", "i.user_id")
-    .select(["i.id", "i.guest_email", "i.guest_name", "u.email", "u.display_name", "i.response", "i.sent_sequence"])
+    .select([
+      "i.id",
+      "i.guest_email",
+      "i.guest_name",
+      "u.email",
+      "u.display_name",
+      "u.disabled_at",
+      "i.response",
+      "i.responded_at",
+      "i.sent_sequence",
+      "i.reminded_days",
+    ])
     .where("i.meeting_id", "=", meetingId)
     .orderBy("i.invited_at")
     .orderBy("i.id")
     .execute();
   return rows.flatMap((row) => {
     const email = row.guest_email ?? row.email;
-    if (!email) return [];
+    // A disabled account gets no more mail.
+    if (!email || row.disabled_at) return [];
     return [
       {
         id: row.id,
         email,
         name: row.guest_name ?? row.display_name ?? email,
         response: row.response,
+        responded_at: row.responded_at,
         sent_sequence: row.sent_sequence,
+        reminded_days: row.reminded_days,
       },
     ];
   });
@@ -516,4 +553,411 @@ export async function answerInvitation(
     });
   }
   return { outcome: row.outcome, promotedInviteeId: row.promoted_invitee };
+}
+
+/** Creates one meeting, or a series (every occurrence at once, under one series id), each like createMeeting. */
+export async function createMeetings(
+  trx: Trx,
+  input: Omit<CreateMeetingInput, "startsAt" | "endsAt" | "seriesId"> & {
+    occurrences: { startsAt: Date; endsAt: Date }[];
+  },
+): Promise<{ ids: string[]; invited: number; seriesId: string | null }> {
+  const { occurrences, ...common } = input;
+  if (occurrences.length === 0) throw new MeetingError("Indiquez la date de la réunion.");
+  const seriesId = occurrences.length > 1 ? randomUUID() : null;
+  const ids: string[] = [];
+  let invited = 0;
+  for (const occurrence of occurrences) {
+    const created = await createMeeting(trx, { ...common, ...occurrence, seriesId });
+    ids.push(created.id);
+    invited += created.invited;
+  }
+  return { ids, invited, seriesId };
+}
+
+async function requireManaged(trx: Trx, meeting: MeetingRow) {
+  const access = await networkAccess(trx, meeting.network_id);
+  if (!access?.manages) throw new MeetingError("Seuls les animateurs du réseau organisent ses réunions.");
+}
+
+async function acceptedCount(trx: Trx, meetingId: string): Promise<number> {
+  const row = await trx
+    .selectFrom("meeting_invitees")
+    .select((eb) => eb.fn.countAll<string>().as("count"))
+    .where("meeting_id", "=", meetingId)
+    .where("response", "=", "accepted")
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
+ * Changes a draft or an upcoming scheduled meeting. A scheduled meeting whose facts (title, description, time,
+ * place, visio, agenda) change raises its SEQUENCE and mails the update (same UID) to every invitee who has not
+ * declined; a new time also lets the reminders go again. A capacity below the people already accepted is refused;
+ * a higher one promotes the waiting list, who are told.
+ */
+export async function updateMeeting(
+  trx: Trx,
+  input: Omit<MeetingInput, "networkId"> & { meetingId: string; publicUrl: string; now?: Date },
+): Promise<{ mailed: number; promoted: number }> {
+  const now = input.now ?? new Date();
+  const meeting = await meetingRow(trx, input.meetingId);
+  await requireManaged(trx, meeting);
+  if (meeting.status !== "draft" && meeting.status !== "scheduled") {
+    throw new MeetingError("Une réunion annulée ou tenue ne se modifie plus.");
+  }
+  if (meeting.status === "scheduled" && meeting.starts_at.getTime() <= now.getTime()) {
+    throw new MeetingError("Une réunion commencée ne se modifie plus.");
+  }
+  checkTimes(input, now);
+  const accepted = await acceptedCount(trx, meeting.id);
+  if (input.capacity !== null && input.capacity < accepted) {
+    throw new MeetingError(
+      `${accepted} personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous de ${accepted}.`,
+    );
+  }
+  const agendaBefore = await agendaLines(trx, meeting.id);
+  const moved =
+    meeting.starts_at.getTime() !== input.startsAt.getTime() || meeting.ends_at.getTime() !== input.endsAt.getTime();
+  await writeAgenda(trx, meeting.cooperative_id, meeting.id, input.agenda);
+  const changed =
+    moved ||
+    meeting.title !== input.title ||
+    meeting.description !== input.description ||
+    meeting.place !== input.place ||
+    meeting.visio_url !== input.visioUrl ||
+    JSON.stringify(agendaBefore) !== JSON.stringify(await agendaLines(trx, meeting.id));
+  const mails = meeting.status === "scheduled" && changed;
+  await trx
+    .updateTable("meetings")
+    .set((eb) => ({
+      ...meetingColumns(input),
+      updated_at: now,
+      ...(mails ? { ics_sequence: eb("ics_sequence", "+", 1) } : {}),
+    }))
+    .where("id", "=", meeting.id)
+    .execute();
+  if (moved) {
+    await trx.updateTable("meeting_invitees").set({ reminded_days: [] }).where("meeting_id", "=", meeting.id).execute();
+  }
+  const promoted = await promoteWaiting(trx, meeting.id, input.capacity, accepted, input.publicUrl);
+  const mailed = mails ? await mailInvitations(trx, meeting.id, input.publicUrl) : 0;
+  return { mailed, promoted };
+}
+
+/** Places freed by a higher capacity go to the waiting list, first come first served; each is told. */
+async function promoteWaiting(
+  trx: Trx,
+  meetingId: string,
+  capacity: number | null,
+  accepted: number,
+  publicUrl: string,
+): Promise<number> {
+  const free = capacity === null ? Number.POSITIVE_INFINITY : capacity - accepted;
+  if (free <= 0) return 0;
+  const waiting = (await recipients(trx, meetingId))
+    .filter((person) => person.response === "waitlisted")
+    .sort((left, right) => (left.responded_at?.getTime() ?? 0) - (right.responded_at?.getTime() ?? 0))
+    .slice(0, Number.isFinite(free) ? free : undefined);
+  if (waiting.length === 0) return 0;
+  const meeting = await meetingRow(trx, meetingId);
+  const context = await mailContext(trx, meeting, publicUrl);
+  const mail = await context.render("promoted", null);
+  for (const person of waiting) {
+    await trx
+      .updateTable("meeting_invitees")
+      .set({ response: "accepted", responded_at: new Date() })
+      .where("id", "=", person.id)
+      .execute();
+    await enqueueEmail(trx, {
+      kind: "meeting_promoted",
+      to: person.email,
+      cooperativeId: meeting.cooperative_id,
+      replyTo: context.replyTo,
+      ...mail,
+    });
+  }
+  return waiting.length;
+}
+
+/** A new draft with the same facts and agenda as a meeting, at the date chosen (no invitees, no series). */
+export async function copyMeeting(
+  trx: Trx,
+  input: {
+    meetingId: string;
+    startsAt: Date;
+    endsAt: Date;
+    actorUserId: string | null;
+    publicUrl: string;
+    now?: Date;
+  },
+): Promise<{ id: string }> {
+  const meeting = await meetingRow(trx, input.meetingId);
+  const { id } = await createMeeting(trx, {
+    networkId: meeting.network_id,
+    cooperativeId: meeting.cooperative_id,
+    title: meeting.title,
+    description: meeting.description,
+    place: meeting.place,
+    visioUrl: meeting.visio_url,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    capacity: meeting.capacity,
+    reminderDays: meeting.reminder_days,
+    agenda: await agendaItems(trx, meeting.id),
+    status: "draft",
+    actorUserId: input.actorUserId,
+    publicUrl: input.publicUrl,
+    now: input.now,
+  });
+  return { id };
+}
+
+/**
+ * "Relancer ceux qui n'ont pas répondu": mails each invitee still pending (and already invited by mail) once per
+ * call, with a fresh personal answer link (its hash replaces the previous one). Those who answered get nothing.
+ */
+export async function nudgeMeeting(
+  trx: Trx,
+  { meetingId, publicUrl, now = new Date() }: { meetingId: string; publicUrl: string; now?: Date },
+): Promise<number> {
+  const meeting = await meetingRow(trx, meetingId);
+  await requireManaged(trx, meeting);
+  if (meeting.status !== "scheduled" || meeting.starts_at.getTime() <= now.getTime()) {
+    throw new MeetingError("Seule une réunion programmée et à venir se relance.");
+  }
+  const pending = (await recipients(trx, meetingId)).filter(
+    (person) => person.response === "pending" && person.sent_sequence !== null,
+  );
+  if (pending.length === 0) return 0;
+  const context = await mailContext(trx, meeting, publicUrl);
+  for (const person of pending) {
+    const token = generateToken();
+    const mail = await context.render("nudge", new URL(`/invitation/${token}`, publicUrl).toString());
+    await enqueueEmail(trx, {
+      kind: "meeting_nudge",
+      to: person.email,
+      cooperativeId: meeting.cooperative_id,
+      replyTo: context.replyTo,
+      ...mail,
+    });
+    await trx
+      .updateTable("meeting_invitees")
+      .set({ rsvp_token_hash: hashToken(token) })
+      .where("id", "=", person.id)
+      .execute();
+  }
+  return pending.length;
+}
+
+export interface MeetingDetails {
+  id: string;
+  cooperativeId: string;
+  networkId: string;
+  networkName: string;
+  title: string;
+  description: string;
+  place: string;
+  visioUrl: string;
+  startsAt: Date;
+  endsAt: Date;
+  capacity: number | null;
+  status: MeetingStatus;
+  reminderDays: number[];
+  seriesId: string | null;
+  icsSequence: number;
+  agenda: AgendaItemInput[];
+}
+
+/** A meeting as its page shows it (row-level security decides whether it is visible: null otherwise). */
+export async function findMeeting(trx: Trx, meetingId: string): Promise<MeetingDetails | null> {
+  const meeting = await meetingRow(trx, meetingId).catch((error: unknown) => {
+    if (error instanceof MeetingError) return null;
+    throw error;
+  });
+  if (!meeting) return null;
+  return {
+    id: meeting.id,
+    cooperativeId: meeting.cooperative_id,
+    networkId: meeting.network_id,
+    networkName: await networkName(trx, meeting.network_id),
+    title: meeting.title,
+    description: meeting.description,
+    place: meeting.place,
+    visioUrl: meeting.visio_url,
+    startsAt: meeting.starts_at,
+    endsAt: meeting.ends_at,
+    capacity: meeting.capacity,
+    status: meeting.status,
+    reminderDays: meeting.reminder_days,
+    seriesId: meeting.series_id,
+    icsSequence: meeting.ics_sequence,
+    agenda: await agendaItems(trx, meeting.id),
+  };
+}
+
+export interface InviteeRow {
+  id: string;
+  name: string;
+  email: string;
+  organisationName: string | null;
+  source: "contact" | "user" | "guest";
+  response: InviteeResponse;
+  respondedAt: Date | null;
+  /** Place on the waiting list (1 = next), or null. */
+  waitlistPosition: number | null;
+}
+
+/** Every invitee of a meeting, for its managers (row-level security shows others only their own people). */
+export async function listInvitees(trx: Trx, meetingId: string): Promise<InviteeRow[]> {
+  const rows = await trx
+    .selectFrom("meeting_invitees as i")
+    .leftJoin("users as u", "u.id", "i.user_id")
+    .leftJoin("organisations as o", "o.id", "i.organisation_id")
+    .select([
+      "i.id",
+      "i.guest_name",
+      "i.guest_email",
+      "u.display_name",
+      "u.email",
+      "o.name as organisation_name",
+      "i.source",
+      "i.response",
+      "i.responded_at",
+    ])
+    .where("i.meeting_id", "=", meetingId)
+    .orderBy("o.name")
+    .orderBy("u.display_name")
+    .orderBy("i.guest_name")
+    .execute();
+  const waiting = rows
+    .filter((row) => row.response === "waitlisted")
+    .sort(
+      (left, right) =>
+        (left.responded_at?.getTime() ?? 0) - (right.responded_at?.getTime() ?? 0) || left.id.localeCompare(right.id),
+    )
+    .map((row) => row.id);
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.guest_name ?? row.display_name ?? row.email ?? "",
+    email: row.guest_email ?? row.email ?? "",
+    organisationName: row.organisation_name,
+    source: row.source,
+    response: row.response,
+    respondedAt: row.responded_at,
+    waitlistPosition: row.response === "waitlisted" ? waiting.indexOf(row.id) + 1 : null,
+  }));
+}
+
+export interface OwnInvitation {
+  id: string;
+  name: string;
+  response: InviteeResponse;
+  waitlistPosition: number | null;
+}
+
+async function invitationWhere(
+  trx: Trx,
+  filter: { meetingId: string; userId: string } | { tokenHash: string },
+): Promise<OwnInvitation | null> {
+  let query = trx
+    .selectFrom("meeting_invitees as i")
+    .leftJoin("users as u", "u.id", "i.user_id")
+    .select([
+      "i.id",
+      "i.guest_name",
+      "u.display_name",
+      "i.response",
+      sql<number | null>`meeting_waitlist_position(i.id)`.as("position"),
+    ]);
+  query =
+    "tokenHash" in filter
+      ? query.where("i.rsvp_token_hash", "=", filter.tokenHash)
+      : query.where("i.meeting_id", "=", filter.meetingId).where("i.user_id", "=", filter.userId);
+  const row = await query.executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    name: row.guest_name ?? row.display_name ?? "",
+    response: row.response,
+    waitlistPosition: row.position === null ? null : Number(row.position),
+  };
+}
+
+/** The signed-in user's own invitation to a meeting, with its place on the waiting list; null when not invited. */
+export function findOwnInvitation(trx: Trx, meetingId: string, userId: string): Promise<OwnInvitation | null> {
+  return invitationWhere(trx, { meetingId, userId });
+}
+
+/**
+ * Where an RSVP token leads (in a transaction presenting its hash, without any cooperative): the invitation's
+ * meeting and cooperative, so that the page can then act in that cooperative's context; null for a forged token.
+ */
+export async function locateRsvpToken(
+  trx: Trx,
+  tokenHash: string,
+): Promise<{ meetingId: string; cooperativeId: string } | null> {
+  const row = await trx
+    .selectFrom("meeting_invitees")
+    .select(["meeting_id", "cooperative_id"])
+    .where("rsvp_token_hash", "=", tokenHash)
+    .executeTakeFirst();
+  return row ? { meetingId: row.meeting_id, cooperativeId: row.cooperative_id } : null;
+}
+
+/** The invitation an RSVP token opens (the transaction presents its hash), with its place on the waiting list. */
+export function findInvitationByToken(trx: Trx, tokenHash: string): Promise<OwnInvitation | null> {
+  return invitationWhere(trx, { tokenHash });
+}
+
+/** The .ics of the user's own invitation (REQUEST, or CANCEL once cancelled); null when not invited or a draft. */
+export async function ownInvitationIcs(
+  trx: Trx,
+  { meetingId, userId, publicUrl }: { meetingId: string; userId: string; publicUrl: string },
+): Promise<string | null> {
+  const person = await trx
+    .selectFrom("meeting_invitees as i")
+    .innerJoin("users as u", "u.id", "i.user_id")
+    .select(["u.email", "u.display_name"])
+    .where("i.meeting_id", "=", meetingId)
+    .where("i.user_id", "=", userId)
+    .executeTakeFirst();
+  if (!person) return null;
+  const meeting = await meetingRow(trx, meetingId);
+  if (meeting.status === "draft") return null;
+  const context = await mailContext(trx, meeting, publicUrl);
+  return invitationIcs(context.ics({ name: person.display_name, email: person.email }));
+}
+
+/** People of the cooperative who may be invited to a meeting and are not yet (for its managers' form). */
+export async function inviteCandidates(
+  trx: Trx,
+  meeting: { id: string; cooperativeId: string },
+): Promise<{ userId: string; name: string; organisationName: string }[]> {
+  const rows = await trx
+    .selectFrom("memberships as m")
+    .innerJoin("users as u", "u.id", "m.user_id")
+    .innerJoin("organisations as o", "o.id", "m.organisation_id")
+    .select(["u.id", "u.display_name", "o.name"])
+    .where("m.cooperative_id", "=", meeting.cooperativeId)
+    .where("u.disabled_at", "is", null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("meeting_invitees as i")
+            .select("i.id")
+            .whereRef("i.user_id", "=", "u.id")
+            .where("i.meeting_id", "=", meeting.id),
+        ),
+      ),
+    )
+    .orderBy("o.name")
+    .orderBy("u.display_name")
+    .execute();
+  const seen = new Set<string>();
+  return rows.flatMap((row) => {
+    if (seen.has(row.id)) return [];
+    seen.add(row.id);
+    return [{ userId: row.id, name: row.display_name, organisationName: row.name }];
+  });
 }
