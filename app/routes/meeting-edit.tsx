@@ -3,7 +3,7 @@ import { formValues } from "~/auth/form-data";
 import { requirePermission } from "~/auth/guards.server";
 import { MeetingFields } from "~/components/meeting-fields";
 import { requestScopeContext, servicesContext } from "~/context.server";
-import { meetingFormValues, parseMeetingForm, withAgendaEdit } from "~/domain/meeting-form";
+import { FORM_HAS_ERRORS, meetingFormStep, meetingFormValues } from "~/domain/meeting-form";
 import { findMeeting, MeetingError, updateMeeting } from "~/queries/meetings.server";
 import { meetingAccess } from "~/queries/network-access.server";
 import type { Route } from "./+types/meeting-edit";
@@ -35,17 +35,10 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
 export async function action({ params, request, context }: Route.ActionArgs) {
   const meeting = await managedMeeting(context, request, params.id);
   const values = formValues(await request.formData());
-  const intent = values.intent ?? "save";
-  if (intent === "add-row" || intent.startsWith("remove-row-")) {
-    return { values: withAgendaEdit(values, intent), errors: {}, error: null };
-  }
-  const parsed = parseMeetingForm(values, { now: new Date(), series: false });
-  if (!parsed.ok) {
-    return data(
-      { values, errors: parsed.errors, error: "Le formulaire contient des erreurs : corrigez les champs signalés." },
-      { status: 400 },
-    );
-  }
+  const step = meetingFormStep(values, { now: new Date(), series: false });
+  if (step.kind === "rows") return { values: step.values, errors: {}, error: null };
+  if (step.kind === "invalid") return data({ values, errors: step.errors, error: FORM_HAS_ERRORS }, { status: 400 });
+  const parsed = step;
   const { occurrences, ...facts } = parsed.data;
   const [when] = occurrences;
   if (!when) return data({ values, errors: {}, error: "Indiquez la date de la réunion." }, { status: 400 });

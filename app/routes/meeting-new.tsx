@@ -3,7 +3,7 @@ import { formValues } from "~/auth/form-data";
 import { requirePermission } from "~/auth/guards.server";
 import { MeetingFields } from "~/components/meeting-fields";
 import { requestScopeContext, servicesContext } from "~/context.server";
-import { NEW_MEETING_VALUES, parseMeetingForm, withAgendaEdit } from "~/domain/meeting-form";
+import { FORM_HAS_ERRORS, meetingFormStep, NEW_MEETING_VALUES } from "~/domain/meeting-form";
 import { createMeetings, MeetingError } from "~/queries/meetings.server";
 import { networkAccess } from "~/queries/network-access.server";
 import type { Route } from "./+types/meeting-new";
@@ -29,16 +29,10 @@ export async function action({ params, request, context }: Route.ActionArgs) {
   const network = await managedNetwork(context, request, params.id);
   const values = formValues(await request.formData());
   const intent = values.intent ?? "schedule";
-  if (intent === "add-row" || intent.startsWith("remove-row-")) {
-    return { values: withAgendaEdit(values, intent), errors: {}, error: null };
-  }
-  const parsed = parseMeetingForm(values, { now: new Date(), series: true });
-  if (!parsed.ok) {
-    return data(
-      { values, errors: parsed.errors, error: "Le formulaire contient des erreurs : corrigez les champs signalés." },
-      { status: 400 },
-    );
-  }
+  const step = meetingFormStep(values, { now: new Date(), series: true });
+  if (step.kind === "rows") return { values: step.values, errors: {}, error: null };
+  if (step.kind === "invalid") return data({ values, errors: step.errors, error: FORM_HAS_ERRORS }, { status: 400 });
+  const parsed = step;
   const { publicUrl } = context.get(servicesContext);
   try {
     const created = await context.get(requestScopeContext).transaction((trx) =>

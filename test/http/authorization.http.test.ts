@@ -26,6 +26,10 @@ interface Target {
   offerId: string;
   /** The fixture cost key's pricing of the user's cooperative, or of the other one. */
   pricingId: string;
+  /** The fixture's thematic network of the user's cooperative (led by its admin), or of the other one. */
+  networkId: string;
+  /** The fixture's scheduled meeting of that network (its referent and a guest invited), or of the other one. */
+  meetingId: string;
 }
 
 interface Row {
@@ -418,6 +422,88 @@ const MATRIX: Record<string, Row> = {
       otherCooperative: { ...signedIn("404"), agent: "403" },
     },
   },
+  // Meetings: a network's managers (here the operator admin, also its lead) create and change them; everyone of the
+  // cooperative reads them; another cooperative's are not found.
+  "GET /reseaux/:id/reunions/nouvelle": {
+    request: (target) => ({ path: `/reseaux/${target.networkId}/reunions/nouvelle` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  "POST /reseaux/:id/reunions/nouvelle": {
+    // An invalid form: refused with its errors, nothing written.
+    request: (target) => ({ path: `/reseaux/${target.networkId}/reunions/nouvelle`, form: { title: "" } }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  "GET /reunions/:id": {
+    request: (target) => ({ path: `/reunions/${target.meetingId}` }),
+    expected: { own: signedIn("200"), sameCooperative: signedIn("200"), otherCooperative: signedIn("404") },
+  },
+  "POST /reunions/:id": {
+    // Inviting a guest with a bad address: managers are told (400), others may not (403).
+    request: (target) => ({
+      path: `/reunions/${target.meetingId}`,
+      form: { intent: "invite", guestName: "Personne", guestEmail: "pas-une-adresse" },
+    }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  "GET /reunions/:id/modifier": {
+    request: (target) => ({ path: `/reunions/${target.meetingId}/modifier` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  "POST /reunions/:id/modifier": {
+    request: (target) => ({ path: `/reunions/${target.meetingId}/modifier`, form: { title: "" } }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  // One's own invitation's .ics: the invited referent only.
+  "GET /reunions/:id/invitation.ics": {
+    request: (target) => ({ path: `/reunions/${target.meetingId}/invitation.ics` }),
+    expected: {
+      own: { ...signedIn("404"), referent: "200" },
+      sameCooperative: { ...signedIn("404"), referent: "200" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  // The personal answer page: whoever holds a valid token (here, a forged one).
+  "GET /invitation/:token": {
+    request: () => ({ path: "/invitation/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }),
+    expected: all("404"),
+  },
+  "POST /invitation/:token": {
+    request: () => ({
+      path: "/invitation/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+      form: { response: "accepted" },
+    }),
+    expected: all("404"),
+  },
+  // One's calendar feed: each signed-in user their own; the feed itself by its secret token (here, a forged one).
+  "GET /compte/agenda": { request: () => ({ path: "/compte/agenda" }), expected: signedIn("200") },
+  "POST /compte/agenda": {
+    request: () => ({ path: "/compte/agenda", form: { intent: "revoke" } }),
+    expected: signedIn("200"),
+  },
+  "GET /agenda/:token.ics": {
+    request: () => ({ path: "/agenda/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics" }),
+    expected: all("404"),
+  },
   "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
 };
 
@@ -604,6 +690,8 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
         organisationId: ownOrganisation,
         offerId: a.offerId,
         pricingId: a.pricingId,
+        networkId: a.networkId,
+        meetingId: a.meetingId,
       };
     }
     if (relation === "sameCooperative") {
@@ -613,6 +701,8 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
         organisationId: otherOrganisation,
         offerId: a.offerId,
         pricingId: a.pricingId,
+        networkId: a.networkId,
+        meetingId: a.meetingId,
       };
     }
     return {
@@ -621,6 +711,8 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
       organisationId: b.communeId,
       offerId: b.offerId,
       pricingId: b.pricingId,
+      networkId: b.networkId,
+      meetingId: b.meetingId,
     };
   }
 
