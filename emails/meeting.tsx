@@ -83,7 +83,8 @@ export function MeetingEmail(props: MeetingMailProps) {
             Répondre
           </Button>
           <Text style={paragraph}>
-            Ce lien personnel reste valable jusqu'à la réunion : vous pouvez changer d'avis. Ou copiez cette adresse :{" "}
+            Ce lien personnel reste valable jusqu'à la réunion : vous pouvez changer d'avis.
+            {props.kind === "nudge" ? " Il remplace celui de votre invitation." : ""} Ou copiez cette adresse :{" "}
             {props.rsvpLink}
           </Text>
         </>
