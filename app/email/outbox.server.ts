@@ -1,4 +1,5 @@
 import type { Transaction } from "kysely";
+import { batches } from "../../db/batches.ts";
 import type { DB } from "../../db/schema.ts";
 
 export interface OutgoingEmail {
@@ -20,17 +21,26 @@ export interface OutgoingEmail {
  * that causes it rolls back, no mail leaves. The worker sends it.
  */
 export async function enqueueEmail(trx: Transaction<DB>, email: OutgoingEmail): Promise<void> {
-  await trx
-    .insertInto("outbox_emails")
-    .values({
-      cooperative_id: email.cooperativeId ?? null,
-      kind: email.kind,
-      to_address: email.to,
-      reply_to: email.replyTo ?? null,
-      subject: email.subject,
-      text_body: email.text,
-      html_body: email.html ?? null,
-      expires_at: email.expiresAt ?? null,
-    })
-    .execute();
+  await enqueueEmails(trx, [email]);
+}
+
+/** Writes emails into the outbox as enqueueEmail does, a few multi-row inserts for many. */
+export async function enqueueEmails(trx: Transaction<DB>, emails: readonly OutgoingEmail[]): Promise<void> {
+  for (const batch of batches(emails, 8)) {
+    await trx
+      .insertInto("outbox_emails")
+      .values(
+        batch.map((email) => ({
+          cooperative_id: email.cooperativeId ?? null,
+          kind: email.kind,
+          to_address: email.to,
+          reply_to: email.replyTo ?? null,
+          subject: email.subject,
+          text_body: email.text,
+          html_body: email.html ?? null,
+          expires_at: email.expiresAt ?? null,
+        })),
+      )
+      .execute();
+  }
 }
