@@ -44,5 +44,9 @@ export default [
   route("appels-de-fonds/:id", "routes/statement.tsx"),
   route("appels-de-fonds/:id/pdf", "routes/statement-pdf.tsx"),
   route("documents/:id", "routes/document.tsx"),
+  route("reunions/:id/emargement", "routes/meeting-attendance.tsx"),
+  route("reunions/:id/compte-rendu", "routes/meeting-minutes.tsx"),
+  route("reseaux/fichiers/:fileId", "routes/network-file.tsx"),
+  route("reseaux/:id/indicateurs", "routes/network-indicators.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;
