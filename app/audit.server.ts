@@ -37,7 +37,9 @@ export type AuditAction =
   | "subscription.notice_given"
   | "statements.issued"
   | "statements.rectified"
-  | "cost_key.actual_cost_saved";
+  | "cost_key.actual_cost_saved"
+  | "meeting.attendance_recorded"
+  | "meeting.minutes_published";
 
 export interface AuditEvent {
   action: AuditAction;

@@ -51,5 +51,9 @@ export default [
   route("invitation/:token", "routes/meeting-rsvp.tsx"),
   route("compte/agenda", "routes/calendar-feed-settings.tsx"),
   route("agenda/:token.ics", "routes/calendar-feed.tsx"),
+  route("reunions/:id/emargement", "routes/meeting-attendance.tsx"),
+  route("reunions/:id/compte-rendu", "routes/meeting-minutes.tsx"),
+  route("reseaux/fichiers/:fileId", "routes/network-file.tsx"),
+  route("reseaux/:id/indicateurs", "routes/network-indicators.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -33,4 +33,6 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "cost_key.actual_cost_saved": "Coût réel d'une clé de répartition saisi",
   "subscription.rejected": "Demande d'adhésion refusée",
   "subscription.notice_given": "Préavis de fin d'adhésion donné",
+  "meeting.attendance_recorded": "Présents à une réunion de réseau enregistrés",
+  "meeting.minutes_published": "Compte rendu de réunion publié",
 };
