@@ -468,6 +468,26 @@ export async function seedDemoNetworks(owner: Kysely<DB>, { now = new Date() }: 
       });
       await inviteContacts(trx, cooperativeId, key, meetingId, rhContacts, "pending");
     }
+    // RH, a fortnight before the first start: a meeting that took place, its attendance and minutes still to write.
+    const recent = await trx
+      .selectFrom("meetings")
+      .select("id")
+      .where("id", "=", demoId("meeting:rh:recent"))
+      .executeTakeFirst();
+    if (!recent) {
+      const day = thursdayFrom(dayAfter(today, -17));
+      const meetingId = await insertMeeting(trx, cooperativeId, {
+        key: "rh:recent",
+        networkId: rh.id,
+        title: "Réseau RH — Lignes directrices de gestion",
+        startsAt: paris(day, "09:30"),
+        endsAt: paris(day, "12:00"),
+        status: "scheduled",
+        agenda: ["Lignes directrices de gestion : retours d'expérience", "Calendrier des entretiens annuels"],
+        createdBy: lead,
+      });
+      await inviteContacts(trx, cooperativeId, "rh:recent", meetingId, rhContacts, "accepted");
+    }
     const openPoll = await trx
       .selectFrom("date_polls")
       .select("id")
