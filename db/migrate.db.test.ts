@@ -27,6 +27,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2500_subscription_guards",
       "2026-11-27T2600_statements",
       "2026-11-27T2700_networks",
+      "2026-11-27T2710_network_members",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
