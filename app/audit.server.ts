@@ -37,7 +37,10 @@ export type AuditAction =
   | "subscription.notice_given"
   | "statements.issued"
   | "statements.rectified"
-  | "cost_key.actual_cost_saved";
+  | "cost_key.actual_cost_saved"
+  | "network.created"
+  | "network.lead_granted"
+  | "network.lead_removed";
 
 export interface AuditEvent {
   action: AuditAction;

@@ -44,5 +44,11 @@ export default [
   route("appels-de-fonds/:id", "routes/statement.tsx"),
   route("appels-de-fonds/:id/pdf", "routes/statement-pdf.tsx"),
   route("documents/:id", "routes/document.tsx"),
+  route("reseaux", "routes/networks.tsx"),
+  route("reseaux/:id", "routes/network.tsx"),
+  route("reseaux/:id/contacts", "routes/network-contacts.tsx"),
+  route("reseaux/:id/ecrire", "routes/network-write.tsx"),
+  route("reseaux/:id/sondages/nouveau", "routes/poll-new.tsx"),
+  route("reseaux/:id/sondages/:pollId", "routes/poll.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;
