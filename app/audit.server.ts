@@ -40,7 +40,9 @@ export type AuditAction =
   | "cost_key.actual_cost_saved"
   | "network.created"
   | "network.lead_granted"
-  | "network.lead_removed";
+  | "network.lead_removed"
+  | "meeting.attendance_recorded"
+  | "meeting.minutes_published";
 
 export interface AuditEvent {
   action: AuditAction;

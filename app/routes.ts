@@ -50,5 +50,9 @@ export default [
   route("reseaux/:id/ecrire", "routes/network-write.tsx"),
   route("reseaux/:id/sondages/nouveau", "routes/poll-new.tsx"),
   route("reseaux/:id/sondages/:pollId", "routes/poll.tsx"),
+  route("reunions/:id/emargement", "routes/meeting-attendance.tsx"),
+  route("reunions/:id/compte-rendu", "routes/meeting-minutes.tsx"),
+  route("reseaux/fichiers/:fileId", "routes/network-file.tsx"),
+  route("reseaux/:id/indicateurs", "routes/network-indicators.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

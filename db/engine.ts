@@ -5,6 +5,7 @@ import { Kysely } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import { PostgresJSDialect } from "kysely-postgres-js";
 import postgres from "postgres";
+import { MAX_BIND_PARAMETERS } from "./batches.ts";
 import { acquireDataDirLock } from "./data-dir-lock.ts";
 import { APP_ROLE } from "./request-context.ts";
 import type { DB } from "./schema.ts";
@@ -99,7 +100,7 @@ async function openPglite(location: Extract<DatabaseLocation, { engine: "pglite"
       throw error;
     }
   }
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(refusingOversizedStatements(client)) });
   return {
     engine: "pglite",
     owner: db,
@@ -110,4 +111,28 @@ async function openPglite(location: Extract<DatabaseLocation, { engine: "pglite"
       releaseLock();
     },
   };
+}
+
+/**
+ * PGlite answers a statement of more than 32,767 bind parameters with no rows and no error, and every later
+ * statement too (a PostgreSQL server takes 65,535): such a statement is refused here instead, with an error.
+ * Multi-row statements are cut with batches() (batches.ts) to stay within the limit.
+ */
+function refusingOversizedStatements(client: PGlite): PGlite {
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === "query") {
+        return (query: string, parameters?: unknown[], options?: Parameters<PGlite["query"]>[2]) => {
+          if ((parameters?.length ?? 0) > MAX_BIND_PARAMETERS) {
+            throw new Error(
+              `A statement of ${parameters?.length} bind parameters: PGlite takes ${MAX_BIND_PARAMETERS} at most (cut it with batches()).`,
+            );
+          }
+          return target.query(query, parameters, options);
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }

@@ -23,7 +23,7 @@ function cli(args: string[]) {
 
 const quoted = sirenFrom("21340022");
 
-describe("npm run cli -- shares", () => {
+describe("npm run cli -- shares", { timeout: 60_000 }, () => {
   let tenant: Tenant;
   let offerId: string;
   let joiningId: string;

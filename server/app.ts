@@ -47,11 +47,11 @@ export function createApp(
   return app;
 }
 
-/** A council decision's PDF (5 MB at most) and the form around it. */
+/** A council decision's PDF, a minutes' attachment (5 MB at most) and the form around it. */
 export const MAX_UPLOAD_REQUEST_BYTES = 6 * 1024 * 1024;
 /** Every other form. */
 export const MAX_FORM_REQUEST_BYTES = 1024 * 1024;
-const UPLOAD_PATHS = ["/adhesions/nouvelle"];
+const UPLOAD_PATHS = [/^\/adhesions\/nouvelle$/, /^\/reunions\/[^/]+\/compte-rendu$/];
 
 /**
  * Refuses a request body larger than its route needs before anything reads it
@@ -67,7 +67,7 @@ function limitBodySize(req: express.Request, res: express.Response, next: expres
     return;
   }
   const page = req.path.replace(/\.data$/, "");
-  const limit = UPLOAD_PATHS.includes(page) ? MAX_UPLOAD_REQUEST_BYTES : MAX_FORM_REQUEST_BYTES;
+  const limit = UPLOAD_PATHS.some((path) => path.test(page)) ? MAX_UPLOAD_REQUEST_BYTES : MAX_FORM_REQUEST_BYTES;
   if (Number(declared) > limit) {
     res
       .status(413)

@@ -36,4 +36,6 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "network.created": "Réseau thématique ouvert",
   "network.lead_granted": "Animateur de réseau désigné",
   "network.lead_removed": "Animateur de réseau retiré",
+  "meeting.attendance_recorded": "Présents à une réunion de réseau enregistrés",
+  "meeting.minutes_published": "Compte rendu de réunion publié",
 };

@@ -1,4 +1,5 @@
 import type { Transaction } from "kysely";
+import { batches } from "../../db/batches.ts";
 import { jsonb } from "../../db/jsonb.ts";
 import type { DB, OutboxAttachment } from "../../db/schema.ts";
 
@@ -23,18 +24,27 @@ export interface OutgoingEmail {
  * that causes it rolls back, no mail leaves. The worker sends it.
  */
 export async function enqueueEmail(trx: Transaction<DB>, email: OutgoingEmail): Promise<void> {
-  await trx
-    .insertInto("outbox_emails")
-    .values({
-      cooperative_id: email.cooperativeId ?? null,
-      kind: email.kind,
-      to_address: email.to,
-      reply_to: email.replyTo ?? null,
-      subject: email.subject,
-      text_body: email.text,
-      html_body: email.html ?? null,
-      expires_at: email.expiresAt ?? null,
-      attachments: jsonb(email.attachments ?? []),
-    })
-    .execute();
+  await enqueueEmails(trx, [email]);
+}
+
+/** Writes emails into the outbox as enqueueEmail does, a few multi-row inserts for many. */
+export async function enqueueEmails(trx: Transaction<DB>, emails: readonly OutgoingEmail[]): Promise<void> {
+  for (const batch of batches(emails, 9)) {
+    await trx
+      .insertInto("outbox_emails")
+      .values(
+        batch.map((email) => ({
+          cooperative_id: email.cooperativeId ?? null,
+          kind: email.kind,
+          to_address: email.to,
+          reply_to: email.replyTo ?? null,
+          subject: email.subject,
+          text_body: email.text,
+          html_body: email.html ?? null,
+          expires_at: email.expiresAt ?? null,
+          attachments: jsonb(email.attachments ?? []),
+        })),
+      )
+      .execute();
+  }
 }

@@ -7,7 +7,7 @@ import { seedTenant, type Tenant } from "../../test/tenants.ts";
 import type { NotificationKind } from "../domain/notifications.ts";
 import { savePreferences } from "../queries/notification-preferences.server.ts";
 import { sendDueDigests } from "./digest.server.tsx";
-import { type Notification, notify } from "./notify.server.tsx";
+import { type Notification, notify, notifyMany } from "./notify.server.tsx";
 
 const PUBLIC_URL = "https://portail.test";
 // Winter: 07:00 in Paris is 06:00 UTC.
@@ -151,5 +151,81 @@ describe(`notifications and their delivery (${testEngine})`, () => {
           .execute(),
       ),
     ).rejects.toMatchObject({ code: "42501" });
+  });
+
+  it("many at once reach each recipient as one by one would: their choice, one mail each, the right link", async () => {
+    await prefer(a, a.referentUserId, "adhesions", "digest");
+    await prefer(a, a.referentUserId, "statements", "none");
+    const notifications: Notification[] = [
+      {
+        cooperativeId: a.cooperativeId,
+        kind: "adhesions",
+        title: "Adhésion 1.",
+        path: "/adhesions/1",
+        recipients: [a.referentUserId, a.adminUserId],
+      },
+      {
+        cooperativeId: a.cooperativeId,
+        kind: "statements",
+        title: "Appel de fonds 1.",
+        body: "Net : 10,00 €.",
+        path: "/appels-de-fonds/1",
+        recipients: [a.referentUserId],
+      },
+      {
+        cooperativeId: a.cooperativeId,
+        kind: "statements",
+        title: "Appel de fonds 2.",
+        path: "/appels-de-fonds/2",
+        recipients: [a.referentUserId, a.referentUserId, b.referentUserId],
+      },
+      { cooperativeId: a.cooperativeId, kind: "catalogue", title: "Personne.", recipients: [] },
+    ];
+    const written = async () => ({
+      mails: (
+        await database.owner
+          .selectFrom("outbox_emails")
+          .select(["to_address", "kind", "subject", "text_body", "html_body", "reply_to", "cooperative_id"])
+          .execute()
+      ).sort((x, y) => `${x.subject}${x.to_address}`.localeCompare(`${y.subject}${y.to_address}`)),
+      digest: await database.owner
+        .selectFrom("notification_digest_items")
+        .select(["user_id", "cooperative_id", "kind", "title", "body", "link"])
+        .orderBy("title")
+        .execute(),
+    });
+
+    const oneByOne = await withRequestContext(database.app, a.context, async (trx) => {
+      const outcomes = [];
+      for (const notification of notifications) outcomes.push(await notify(trx, PUBLIC_URL, notification));
+      return outcomes;
+    });
+    const expected = await written();
+    await database.owner.deleteFrom("outbox_emails").execute();
+    await database.owner.deleteFrom("notification_digest_items").execute();
+    const atOnce = await withRequestContext(database.app, a.context, (trx) =>
+      notifyMany(trx, PUBLIC_URL, notifications),
+    );
+
+    expect(atOnce).toEqual([
+      { [a.referentUserId]: "digest", [a.adminUserId]: "immediate" },
+      // A referent cannot silence statements; the other cooperative's referent is never reached.
+      { [a.referentUserId]: "immediate" },
+      { [a.referentUserId]: "immediate" },
+      {},
+    ]);
+    expect(atOnce).toEqual(oneByOne);
+    const actual = await written();
+    expect(actual).toEqual(expected);
+    expect(actual.mails.map((mail) => [mail.subject, mail.to_address])).toEqual([
+      ["Adhésion 1.", "admin-a@213400.test"],
+      ["Appel de fonds 1.", "referent-a@213400.test"],
+      ["Appel de fonds 2.", "referent-a@213400.test"],
+    ]);
+    expect(actual.mails[2]?.text_body).toContain("https://portail.test/appels-de-fonds/2");
+    expect(actual.mails[2]?.text_body).not.toContain("Net : 10,00 €.");
+    expect(actual.digest.map((item) => [item.title, item.link])).toEqual([
+      ["Adhésion 1.", "https://portail.test/adhesions/1"],
+    ]);
   });
 });

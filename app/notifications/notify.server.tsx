@@ -1,9 +1,10 @@
-import type { Transaction } from "kysely";
+import type { Insertable, Transaction } from "kysely";
+import { batches } from "../../db/batches.ts";
 import type { DB, MembershipRole, NotificationDelivery } from "../../db/schema.ts";
-import { NotificationEmail } from "../../emails/notification.tsx";
-import { renderEmail } from "../../emails/render.tsx";
+import { renderNotificationMail } from "../../emails/notification-mail.tsx";
+import type { RenderedEmail } from "../../emails/render.tsx";
 import { effectiveDelivery, type NotificationKind } from "../domain/notifications.ts";
-import { enqueueEmail } from "../email/outbox.server.ts";
+import { enqueueEmails, type OutgoingEmail } from "../email/outbox.server.ts";
 
 export const PREFERENCES_PATH = "/compte/notifications";
 
@@ -42,65 +43,118 @@ export async function notify(
   publicUrl: string,
   notification: Notification,
 ): Promise<Record<string, NotificationDelivery>> {
-  const recipients = [...new Set(notification.recipients)];
-  if (recipients.length === 0) return {};
-  const people = await trx
-    .selectFrom("users as u")
-    .innerJoin("memberships as m", "m.user_id", "u.id")
-    .leftJoin("notification_preferences as p", (join) =>
-      join.onRef("p.user_id", "=", "u.id").on("p.kind", "=", notification.kind),
-    )
-    .select(["u.id", "u.email", "m.role", "p.delivery"])
-    .where("u.id", "in", recipients)
-    .where("u.disabled_at", "is", null)
-    .where("m.cooperative_id", "=", notification.cooperativeId)
-    .execute();
-  const byUser = new Map<string, { email: string; roles: MembershipRole[]; chosen?: NotificationDelivery }>();
-  for (const person of people) {
-    const entry = byUser.get(person.id) ?? { email: person.email, roles: [], chosen: person.delivery ?? undefined };
-    entry.roles.push(person.role);
-    byUser.set(person.id, entry);
-  }
+  const [outcome] = await notifyMany(trx, publicUrl, [notification]);
+  return outcome ?? {};
+}
 
-  const link = notification.path ? new URL(notification.path, publicUrl).toString() : null;
-  const outcome: Record<string, NotificationDelivery> = {};
-  let mail: Awaited<ReturnType<typeof renderEmail>> | undefined;
-  let branding: Awaited<ReturnType<typeof brandOf>> | undefined;
-  for (const [userId, person] of byUser) {
-    const delivery = effectiveDelivery(notification.kind, person.chosen, person.roles);
-    outcome[userId] = delivery;
-    if (delivery === "digest") {
-      await trx
-        .insertInto("notification_digest_items")
-        .values({
+/**
+ * Sends many notifications as `notify` sends each (same people, same choices, same mails and digest items), with
+ * one query of the recipients per cooperative and kind and a few multi-row inserts: issuing a year's statements
+ * notifies every payer at once. Returns how each recipient of each notification was reached, in order.
+ */
+export async function notifyMany(
+  trx: Transaction<DB>,
+  publicUrl: string,
+  notifications: readonly Notification[],
+): Promise<Record<string, NotificationDelivery>[]> {
+  const outcomes: Record<string, NotificationDelivery>[] = [];
+  const digestItems: Insertable<DB["notification_digest_items"]>[] = [];
+  const emails: OutgoingEmail[] = [];
+  const peopleOf = new Map<string, Map<string, Person>>();
+  const brands = new Map<string, Awaited<ReturnType<typeof brandOf>>>();
+  const preferencesLink = new URL(PREFERENCES_PATH, publicUrl).toString();
+  for (const notification of notifications) {
+    const outcome: Record<string, NotificationDelivery> = {};
+    outcomes.push(outcome);
+    const recipients = [...new Set(notification.recipients)];
+    if (recipients.length === 0) continue;
+    // Everyone the notifications of this cooperative and kind reach, at the first of them.
+    const audience = `${notification.cooperativeId}|${notification.kind}`;
+    let byUser = peopleOf.get(audience);
+    if (!byUser) {
+      const everyone = notifications
+        .filter((other) => other.cooperativeId === notification.cooperativeId && other.kind === notification.kind)
+        .flatMap((other) => other.recipients);
+      byUser = await peopleReached(trx, notification.cooperativeId, notification.kind, everyone);
+      peopleOf.set(audience, byUser);
+    }
+
+    const link = notification.path ? new URL(notification.path, publicUrl).toString() : null;
+    let mail: RenderedEmail | undefined;
+    for (const userId of recipients) {
+      const person = byUser.get(userId);
+      if (!person) continue;
+      const delivery = effectiveDelivery(notification.kind, person.chosen, person.roles);
+      outcome[userId] = delivery;
+      if (delivery === "digest") {
+        digestItems.push({
           cooperative_id: notification.cooperativeId,
           user_id: userId,
           kind: notification.kind,
           title: notification.title,
           body: notification.body ?? "",
           link,
-        })
-        .execute();
-    } else if (delivery === "immediate") {
-      branding ??= await brandOf(trx, notification.cooperativeId);
-      mail ??= await renderEmail(
-        notification.title,
-        <NotificationEmail
-          title={notification.title}
-          body={notification.body ?? ""}
-          link={link}
-          preferencesLink={new URL(PREFERENCES_PATH, publicUrl).toString()}
-          brand={branding.brand}
-        />,
-      );
-      await enqueueEmail(trx, {
-        kind: `notification_${notification.kind}`,
-        to: person.email,
-        cooperativeId: notification.cooperativeId,
-        replyTo: branding.replyTo,
-        ...mail,
-      });
+        });
+      } else if (delivery === "immediate") {
+        let branding = brands.get(notification.cooperativeId);
+        if (!branding) {
+          branding = await brandOf(trx, notification.cooperativeId);
+          brands.set(notification.cooperativeId, branding);
+        }
+        const { brand, replyTo } = branding;
+        mail ??= await renderNotificationMail({
+          title: notification.title,
+          body: notification.body ?? "",
+          link,
+          preferencesLink,
+          brand,
+        });
+        emails.push({
+          kind: `notification_${notification.kind}`,
+          to: person.email,
+          cooperativeId: notification.cooperativeId,
+          replyTo,
+          ...mail,
+        });
+      }
     }
   }
-  return outcome;
+  for (const batch of batches(digestItems, 6)) {
+    await trx.insertInto("notification_digest_items").values(batch).execute();
+  }
+  await enqueueEmails(trx, emails);
+  return outcomes;
+}
+
+interface Person {
+  email: string;
+  roles: MembershipRole[];
+  chosen?: NotificationDelivery;
+}
+
+/** Who of these users a notification of the cooperative reaches (enabled, a member), their roles and choice. */
+async function peopleReached(
+  trx: Transaction<DB>,
+  cooperativeId: string,
+  kind: NotificationKind,
+  userIds: readonly string[],
+): Promise<Map<string, Person>> {
+  const byUser = new Map<string, Person>();
+  for (const batch of batches([...new Set(userIds)], 1)) {
+    const people = await trx
+      .selectFrom("users as u")
+      .innerJoin("memberships as m", "m.user_id", "u.id")
+      .leftJoin("notification_preferences as p", (join) => join.onRef("p.user_id", "=", "u.id").on("p.kind", "=", kind))
+      .select(["u.id", "u.email", "m.role", "p.delivery"])
+      .where("u.id", "in", batch)
+      .where("u.disabled_at", "is", null)
+      .where("m.cooperative_id", "=", cooperativeId)
+      .execute();
+    for (const person of people) {
+      const entry = byUser.get(person.id) ?? { email: person.email, roles: [], chosen: person.delivery ?? undefined };
+      entry.roles.push(person.role);
+      byUser.set(person.id, entry);
+    }
+  }
+  return byUser;
 }

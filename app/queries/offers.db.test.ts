@@ -174,6 +174,8 @@ describe(`offers query module (${testEngine})`, () => {
       expect(byTitle).toEqual({
         "E-administration": [1, 2],
         [`${a.marker} offre`]: [1, 0],
+        // The fixture's thematic network (test/tenants.ts), joined by the commune this year.
+        [`${a.marker} réseau`]: [1, 0],
         "Réseau des ressources humaines": [0, 0],
       });
     }
@@ -199,7 +201,7 @@ describe(`offers query module (${testEngine})`, () => {
     ).toBeUndefined();
 
     const admin = await as(a.context, (trx) => listOffers(trx, listQuery(a, {}, { includeUnpublished: true })));
-    expect(admin.total).toBe(5);
+    expect(admin.total).toBe(6);
     const drafts = await as(a.context, (trx) =>
       listOffers(trx, listQuery(a, { statut: "draft" }, { includeUnpublished: true })),
     );
@@ -218,12 +220,13 @@ describe(`offers query module (${testEngine})`, () => {
     );
     expect(titles(byCategory.rows)).toEqual(["E-administration"]);
     const uncategorised = await as(a.referentContext, (trx) => listOffers(trx, listQuery(a, { categorie: "aucune" })));
-    expect(titles(uncategorised.rows)).toEqual(["Réseau des ressources humaines"]);
+    const withFixtureNetwork = [`${a.marker} réseau`, "Réseau des ressources humaines"].sort();
+    expect(titles(uncategorised.rows).sort()).toEqual(withFixtureNetwork);
     const networks = await as(a.referentContext, (trx) => listOffers(trx, listQuery(a, { type: "thematic_network" })));
-    expect(titles(networks.rows)).toEqual(["Réseau des ressources humaines"]);
+    expect(titles(networks.rows).sort()).toEqual(withFixtureNetwork);
 
     const joined = await as(a.referentContext, (trx) => listOffers(trx, listQuery(a, { adhesion: "oui" })));
-    expect(titles(joined.rows).sort()).toEqual(["E-administration", `${a.marker} offre`].sort());
+    expect(titles(joined.rows).sort()).toEqual(["E-administration", `${a.marker} offre`, `${a.marker} réseau`].sort());
     expect(joined.rows.every((row) => row.joined)).toBe(true);
     const notJoined = await as(a.referentContext, (trx) => listOffers(trx, listQuery(a, { adhesion: "non" })));
     expect(titles(notJoined.rows)).toEqual(["Réseau des ressources humaines"]);
@@ -241,11 +244,11 @@ describe(`offers query module (${testEngine})`, () => {
       listOffers(trx, listQuery(a, {}, { sort: "lastYear", descending: true })),
     );
     expect(titles(sorted.rows)[0]).toBe("E-administration");
-    const paged = await as(a.referentContext, (trx) => listOffers(trx, listQuery(a, {}, { pageSize: 2, page: 9 })));
-    expect(paged).toMatchObject({ total: 3, page: 2, pageCount: 2 });
+    const paged = await as(a.referentContext, (trx) => listOffers(trx, listQuery(a, {}, { pageSize: 3, page: 9 })));
+    expect(paged).toMatchObject({ total: 4, page: 2, pageCount: 2 });
     expect(paged.rows).toHaveLength(1);
     const everything = await as(a.referentContext, (trx) => listOffers(trx, listQuery(a, {}, { pageSize: null })));
-    expect(everything.rows).toHaveLength(3);
+    expect(everything.rows).toHaveLength(4);
   });
 
   it("shows the other cooperative nothing, not even in the counts", async () => {
@@ -262,7 +265,7 @@ describe(`offers query module (${testEngine})`, () => {
     });
     expect(await as(b.context, (trx) => listSubscribers(trx, a.cooperativeId, eAdministration))).toEqual([]);
     const ownOfB = await as(b.referentContext, (trx) => listOffers(trx, listQuery(b)));
-    expect(titles(ownOfB.rows)).toEqual([`${b.marker} offre`]);
+    expect(titles(ownOfB.rows).sort()).toEqual([`${b.marker} offre`, `${b.marker} réseau`]);
   });
 
   it("lists an offer's subscribers for the operator admin, never for a member", async () => {

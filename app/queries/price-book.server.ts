@@ -1,7 +1,7 @@
 import type { Transaction } from "kysely";
 import { jsonb } from "../../db/jsonb.ts";
 import type { DB, OfferKind, OfferStatus } from "../../db/schema.ts";
-import type { ActualCost, MemberInput, PopulationFigure } from "../domain/allocation/compute.ts";
+import type { ActualCost, MemberInput } from "../domain/allocation/compute.ts";
 import { type Pricing, pricingSchema } from "../domain/allocation/pricing-schema.ts";
 
 type Trx = Transaction<DB>;
@@ -235,6 +235,94 @@ export interface PricingInYear {
 const isoDate = (year: number, month: number, day: number) =>
   `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 
+/** The organisations of a cooperative that cost keys name, each once. */
+async function costKeyOrganisations(trx: Trx, cooperativeId: string, sirens: string[]) {
+  if (sirens.length === 0) return [];
+  return trx
+    .selectFrom("organisations")
+    .select(["id", "siren", "name"])
+    .where("cooperative_id", "=", cooperativeId)
+    .where("siren", "in", [...new Set(sirens)])
+    .execute();
+}
+
+/** The actual costs entered for a year, per cost-key pricing, by half-year. */
+async function costKeyPeriods(trx: Trx, pricingIds: string[], year: number) {
+  if (pricingIds.length === 0) return new Map<string, never[]>();
+  const rows = await trx
+    .selectFrom("cost_key_periods")
+    .select(["pricing_id", "half", "direct_cents", "indirect_cents"])
+    .where("pricing_id", "in", pricingIds)
+    .where("year", "=", year)
+    .orderBy("pricing_id")
+    .orderBy("half")
+    .execute();
+  return Map.groupBy(rows, (row) => row.pricing_id);
+}
+
+/** The active subscriptions to these offers during the year (first to last day), per offer, by SIREN. */
+async function subscriptionsInYear(trx: Trx, cooperativeId: string, offerIds: string[], first: string, last: string) {
+  const rows =
+    offerIds.length === 0
+      ? []
+      : await trx
+          .selectFrom("subscriptions as s")
+          .innerJoin("organisations as org", "org.id", "s.organisation_id")
+          .select([
+            "s.offer_id",
+            "s.organisation_id",
+            "s.starts_on",
+            "s.ends_on",
+            "s.option_keys",
+            "s.declared_units",
+            "org.siren",
+            "org.name",
+          ])
+          .where("s.cooperative_id", "=", cooperativeId)
+          .where("s.offer_id", "in", [...new Set(offerIds)])
+          .where("s.status", "=", "active")
+          .where("s.starts_on", "<=", last)
+          .where((eb) => eb.or([eb("s.ends_on", "is", null), eb("s.ends_on", ">=", first)]))
+          .orderBy("s.offer_id")
+          .orderBy("org.siren")
+          // An active subscription always has a start (subscriptions_active_have_a_start).
+          .$narrowType<{ starts_on: string }>()
+          .execute();
+  return Map.groupBy(rows, (row) => row.offer_id);
+}
+
+type PopulationReference = NonNullable<Extract<Pricing, { kind: "shares" }>["population"]>;
+
+const populationKey = (reference: PopulationReference, organisationId: string) =>
+  `${reference.basis}|${reference.year}|${organisationId}`;
+
+/** The population figures the pricings refer to (basis and year) of their subscribers: one query per reference. */
+async function populationFigures(
+  trx: Trx,
+  wanted: { reference: PopulationReference; organisationIds: string[] }[],
+): Promise<Map<string, number>> {
+  const byReference = new Map<string, { reference: PopulationReference; organisationIds: Set<string> }>();
+  for (const { reference, organisationIds } of wanted) {
+    const key = `${reference.basis}|${reference.year}`;
+    const entry = byReference.get(key) ?? { reference, organisationIds: new Set<string>() };
+    for (const id of organisationIds) entry.organisationIds.add(id);
+    byReference.set(key, entry);
+  }
+  const figures = new Map<string, number>();
+  for (const { reference, organisationIds } of byReference.values()) {
+    if (organisationIds.size === 0) continue;
+    const rows = await trx
+      .selectFrom("population_figures")
+      .select(["organisation_id", "population"])
+      .where("organisation_id", "in", [...organisationIds])
+      .where("basis", "=", reference.basis)
+      .where("year", "=", reference.year)
+      .execute();
+    for (const row of rows) figures.set(populationKey(reference, row.organisation_id), row.population);
+  }
+  return figures;
+}
+
 /**
  * Loads, for a cooperative and a year (and one offer, if given), the pricings in force that year with their
  * members, ready for computeShares. Reads under the caller's context (the CLI: the owner).
@@ -265,10 +353,55 @@ export async function loadPricingsInYear(
 
   const first = isoDate(year, 1, 1);
   const last = isoDate(year, 12, 31);
-  const result: PricingInYear[] = [];
+  // Definitions are checked in the pricings' order: the first invalid one refuses the load, unless a cost key
+  // before it names an unknown SIREN (checked below, in the same order).
+  const definitions: Pricing[] = [];
+  let invalid: PriceBookError | undefined;
   for (const row of rows) {
-    const years = describeYears(row.year_from, row.year_to);
-    const definition = parseStored(row, row.title, years);
+    try {
+      definitions.push(parseStored(row, row.title, describeYears(row.year_from, row.year_to)));
+    } catch (error) {
+      if (!(error instanceof PriceBookError)) throw error;
+      invalid = error;
+      break;
+    }
+  }
+  const valid = rows.slice(0, definitions.length);
+  // One query per kind of data for all the pricings, not one per pricing.
+  const costKeys = definitions.flatMap((definition, index) =>
+    definition.kind === "costKey" ? [{ definition, row: valid[index] as (typeof rows)[number] }] : [],
+  );
+  const offerIds = valid.filter((_, index) => definitions[index]?.kind === "shares").map((row) => row.offer_id);
+  const keyOrganisations = await costKeyOrganisations(
+    trx,
+    cooperativeId,
+    costKeys.flatMap(({ definition }) => definition.keys.map((key) => key.siren)),
+  );
+  const costs = await costKeyPeriods(
+    trx,
+    costKeys.map(({ row }) => row.id),
+    year,
+  );
+  const subscriptions = await subscriptionsInYear(trx, cooperativeId, offerIds, first, last);
+  const figures = await populationFigures(
+    trx,
+    definitions.flatMap((definition, index) =>
+      definition.kind === "shares" && definition.population
+        ? [
+            {
+              reference: definition.population,
+              organisationIds: (subscriptions.get(valid[index]?.offer_id ?? "") ?? []).map(
+                (subscription) => subscription.organisation_id,
+              ),
+            },
+          ]
+        : [],
+    ),
+  );
+
+  const result: PricingInYear[] = [];
+  for (const [index, row] of valid.entries()) {
+    const definition = definitions[index] as Pricing;
     const offer: OfferSummary = { id: row.offer_id, title: row.title, kind: row.kind, status: row.status };
     const pricing: StoredPricing = {
       id: row.id,
@@ -280,26 +413,14 @@ export async function loadPricingsInYear(
     };
     if (definition.kind === "costKey") {
       const sirens = definition.keys.map((key) => key.siren);
-      const organisations = await trx
-        .selectFrom("organisations")
-        .select(["id", "siren", "name"])
-        .where("cooperative_id", "=", cooperativeId)
-        .where("siren", "in", sirens)
-        .execute();
+      const organisations = keyOrganisations.filter((organisation) => sirens.includes(organisation.siren));
       const found = new Set(organisations.map((organisation) => organisation.siren));
       const missing = sirens.filter((siren) => !found.has(siren));
       if (missing.length > 0) {
         throw new PriceBookError(
-          `La clé de répartition de « ${row.title} » (${years}) nomme le SIREN ${missing.join(", ")}, qui n'est pas une organisation de la coopérative.`,
+          `La clé de répartition de « ${row.title} » (${describeYears(row.year_from, row.year_to)}) nomme le SIREN ${missing.join(", ")}, qui n'est pas une organisation de la coopérative.`,
         );
       }
-      const periods = await trx
-        .selectFrom("cost_key_periods")
-        .select(["half", "direct_cents", "indirect_cents"])
-        .where("pricing_id", "=", row.id)
-        .where("year", "=", year)
-        .orderBy("half")
-        .execute();
       result.push({
         offer,
         pricing,
@@ -308,7 +429,7 @@ export async function loadPricingsInYear(
           siren: organisation.siren,
           name: organisation.name,
         })),
-        actualCosts: periods.map((period) => ({
+        actualCosts: (costs.get(row.id) ?? []).map((period) => ({
           half: period.half,
           directCents: period.direct_cents,
           indirectCents: period.indirect_cents,
@@ -317,63 +438,31 @@ export async function loadPricingsInYear(
       continue;
     }
 
-    const subscriptions = await trx
-      .selectFrom("subscriptions as s")
-      .innerJoin("organisations as org", "org.id", "s.organisation_id")
-      .select([
-        "s.organisation_id",
-        "s.starts_on",
-        "s.ends_on",
-        "s.option_keys",
-        "s.declared_units",
-        "org.siren",
-        "org.name",
-      ])
-      .where("s.offer_id", "=", row.offer_id)
-      .where("s.status", "=", "active")
-      .where("s.starts_on", "<=", last)
-      .where((eb) => eb.or([eb("s.ends_on", "is", null), eb("s.ends_on", ">=", first)]))
-      .orderBy("org.siren")
-      // An active subscription always has a start (subscriptions_active_have_a_start).
-      .$narrowType<{ starts_on: string }>()
-      .execute();
     const reference = definition.population;
-    const figures = new Map<string, PopulationFigure[]>();
-    if (reference && subscriptions.length > 0) {
-      const found = await trx
-        .selectFrom("population_figures")
-        .select(["organisation_id", "population"])
-        .where(
-          "organisation_id",
-          "in",
-          subscriptions.map((subscription) => subscription.organisation_id),
-        )
-        .where("basis", "=", reference.basis)
-        .where("year", "=", reference.year)
-        .execute();
-      for (const figure of found) {
-        figures.set(figure.organisation_id, [
-          { basis: reference.basis, year: reference.year, inhabitants: figure.population },
-        ]);
-      }
-    }
     result.push({
       offer,
       pricing,
-      members: subscriptions.map((subscription) => ({
-        organisationId: subscription.organisation_id,
-        siren: subscription.siren,
-        name: subscription.name,
-        populations: figures.get(subscription.organisation_id) ?? [],
-        units: subscription.declared_units,
-        options: subscription.option_keys,
-        presence: {
-          from: subscription.starts_on > first ? subscription.starts_on : undefined,
-          to: subscription.ends_on !== null && subscription.ends_on < last ? subscription.ends_on : undefined,
-        },
-      })),
+      members: (subscriptions.get(row.offer_id) ?? []).map((subscription) => {
+        const inhabitants = reference ? figures.get(populationKey(reference, subscription.organisation_id)) : undefined;
+        return {
+          organisationId: subscription.organisation_id,
+          siren: subscription.siren,
+          name: subscription.name,
+          populations:
+            reference && inhabitants !== undefined
+              ? [{ basis: reference.basis, year: reference.year, inhabitants }]
+              : [],
+          units: subscription.declared_units,
+          options: subscription.option_keys,
+          presence: {
+            from: subscription.starts_on > first ? subscription.starts_on : undefined,
+            to: subscription.ends_on !== null && subscription.ends_on < last ? subscription.ends_on : undefined,
+          },
+        };
+      }),
       actualCosts: [],
     });
   }
+  if (invalid) throw invalid;
   return result;
 }

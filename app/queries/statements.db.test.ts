@@ -145,6 +145,12 @@ describe(`statements (${testEngine})`, () => {
       ["2026-0003", year.communes.c33, "statement"],
     ]);
     expect(result.statements.map((statement) => statement.number)).toEqual(statements.map((s) => s.number));
+    // Council decisions are each payer's own (one query for all payers): only the fixture commune has one.
+    expect(statements.map((statement) => statement.council_decisions)).toEqual([
+      ["Délibération n° DCM-2025-042 du 15 octobre 2025 (Plateforme e-services)"],
+      [],
+      [],
+    ]);
     expect(await counter()).toBe(3);
     expect(statements.every((s) => s.issued_on === "2026-03-02" && s.due_on === "2026-04-01")).toBe(true);
     expect(statements.every((s) => s.period === "Année 2026" && s.budget_year === 2026)).toBe(true);

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from "kysely";
+import { batches } from "../../db/batches.ts";
 import { jsonb } from "../../db/jsonb.ts";
 import type { DB, StatementKind } from "../../db/schema.ts";
 import { recordEvent } from "../audit.server.ts";
@@ -19,7 +20,7 @@ import {
   statementNumber,
   sumLines,
 } from "../domain/statements.ts";
-import { brandOf, notify } from "../notifications/notify.server.tsx";
+import { brandOf, notifyMany } from "../notifications/notify.server.tsx";
 import { loadPricingsInYear, PriceBookError, type PricingInYear } from "./price-book.server.ts";
 
 type Trx = Transaction<DB>;
@@ -216,30 +217,57 @@ async function takeSequences(trx: Trx, cooperativeId: string, year: number, coun
   return counter.last_sequence - count + 1;
 }
 
-/** The council decisions of a payer's subscriptions to the offers it is called for, in the year. */
-async function councilDecisions(trx: Trx, period: RunPeriod, payer: PayerDraft): Promise<string[]> {
-  const offerIds = [...new Set(payer.lines.map((line) => line.offerId))];
-  const rows = await trx
-    .selectFrom("subscriptions as s")
-    .innerJoin("offers as o", "o.id", "s.offer_id")
-    .select(["s.council_decision_number", "s.council_decision_date", "o.title"])
-    .where("s.organisation_id", "=", payer.organisationId)
-    .where("s.offer_id", "in", offerIds)
-    .where("s.status", "=", "active")
-    .where("s.council_decision_number", "is not", null)
-    .where("s.starts_on", "<=", `${period.year}-12-31`)
-    .where((eb) => eb.or([eb("s.ends_on", "is", null), eb("s.ends_on", ">=", `${period.year}-01-01`)]))
-    .orderBy("o.title")
-    .orderBy("s.council_decision_date")
-    .execute();
-  const labels = rows.map((row) =>
-    councilDecisionLabel({
-      number: row.council_decision_number ?? "",
-      date: row.council_decision_date,
-      offerTitle: row.title,
-    }),
-  );
-  return [...new Set(labels)];
+/**
+ * The council decisions of each payer's subscriptions to the offers it is called for, in the year: by offer title
+ * and date, each once. One query for all the payers.
+ */
+async function councilDecisions(trx: Trx, period: RunPeriod, payers: PayerDraft[]): Promise<Map<string, string[]>> {
+  const offerIds = [...new Set(payers.flatMap((payer) => payer.lines.map((line) => line.offerId)))];
+  const rows: {
+    organisation_id: string;
+    offer_id: string;
+    council_decision_number: string | null;
+    council_decision_date: string | null;
+    title: string;
+  }[] = [];
+  for (const batch of batches(payers, 1, 10_000)) {
+    rows.push(
+      ...(await trx
+        .selectFrom("subscriptions as s")
+        .innerJoin("offers as o", "o.id", "s.offer_id")
+        .select(["s.organisation_id", "s.offer_id", "s.council_decision_number", "s.council_decision_date", "o.title"])
+        .where("s.cooperative_id", "=", period.cooperativeId)
+        .where(
+          "s.organisation_id",
+          "in",
+          batch.map((payer) => payer.organisationId),
+        )
+        .where("s.offer_id", "in", offerIds)
+        .where("s.status", "=", "active")
+        .where("s.council_decision_number", "is not", null)
+        .where("s.starts_on", "<=", `${period.year}-12-31`)
+        .where((eb) => eb.or([eb("s.ends_on", "is", null), eb("s.ends_on", ">=", `${period.year}-01-01`)]))
+        .orderBy("o.title")
+        .orderBy("s.council_decision_date")
+        .orderBy("s.council_decision_number")
+        .execute()),
+    );
+  }
+  const labels = new Map<string, Set<string>>();
+  const calledFor = new Map(payers.map((payer) => [payer.organisationId, new Set(payer.lines.map((l) => l.offerId))]));
+  for (const row of rows) {
+    if (!calledFor.get(row.organisation_id)?.has(row.offer_id)) continue;
+    const own = labels.get(row.organisation_id) ?? new Set<string>();
+    own.add(
+      councilDecisionLabel({
+        number: row.council_decision_number ?? "",
+        date: row.council_decision_date,
+        offerTitle: row.title,
+      }),
+    );
+    labels.set(row.organisation_id, own);
+  }
+  return new Map(payers.map((payer) => [payer.organisationId, [...(labels.get(payer.organisationId) ?? [])]]));
 }
 
 interface StatementDraft {
@@ -274,67 +302,74 @@ async function writeStatements(
   const first = await takeSequences(trx, period.cooperativeId, period.year, drafts.length);
   const dueOn = addDays(input.issuedOn, PAYMENT_DAYS);
   const label = periodLabel(period.year, period.half);
-  const written: WrittenStatement[] = [];
-  for (const [index, draft] of drafts.entries()) {
+  const decisions = await councilDecisions(
+    trx,
+    period,
+    drafts.map((draft) => draft.payer),
+  );
+  const rows = drafts.map((draft, index) => {
     const sequence = first + index;
-    const number = statementNumber(period.year, sequence);
     const totals = sumLines(draft.payer.lines);
-    const statement = await trx
-      .insertInto("statements")
-      .values({
-        cooperative_id: period.cooperativeId,
-        run_id: input.runId,
-        organisation_id: draft.payer.organisationId,
-        year: period.year,
-        sequence,
-        number,
-        kind: draft.kind,
-        corrects_id: draft.corrects?.id ?? null,
-        issued_on: input.issuedOn,
-        due_on: dueOn,
-        budget_year: period.year,
-        period: label,
-        payer_name: draft.payer.name,
-        payer_siren: draft.payer.siren,
-        council_decisions: jsonb(await councilDecisions(trx, period, draft.payer)),
-        gross_cents: totals.grossCents,
-        subsidy_cents: totals.subsidyCents,
-        net_cents: totals.netCents,
-        issued_by: input.actorUserId,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto("statement_lines")
-      .values(
-        draft.payer.lines.map((line, position) => ({
-          cooperative_id: period.cooperativeId,
-          statement_id: statement.id,
-          organisation_id: draft.payer.organisationId,
-          position: position + 1,
-          offer_id: line.offerId,
-          pricing_id: line.pricingId,
-          item_key: line.itemKey,
-          offer_title: line.offerTitle,
-          item_label: line.itemLabel,
-          model: line.model,
-          gross_cents: line.grossCents,
-          subsidy_cents: line.subsidyCents,
-          net_cents: line.netCents,
-          proration_gap_cents: line.prorationGapCents,
-          explanation: line.explanation,
-        })),
-      )
-      .execute();
-    written.push({
-      id: statement.id,
-      number,
-      organisationId: draft.payer.organisationId,
-      payerName: draft.payer.name,
+    return {
+      cooperative_id: period.cooperativeId,
+      run_id: input.runId,
+      organisation_id: draft.payer.organisationId,
+      year: period.year,
+      sequence,
+      number: statementNumber(period.year, sequence),
       kind: draft.kind,
-      netCents: totals.netCents,
-    });
+      corrects_id: draft.corrects?.id ?? null,
+      issued_on: input.issuedOn,
+      due_on: dueOn,
+      budget_year: period.year,
+      period: label,
+      payer_name: draft.payer.name,
+      payer_siren: draft.payer.siren,
+      council_decisions: jsonb(decisions.get(draft.payer.organisationId) ?? []),
+      gross_cents: totals.grossCents,
+      subsidy_cents: totals.subsidyCents,
+      net_cents: totals.netCents,
+      issued_by: input.actorUserId,
+    };
+  });
+  // Multi-row inserts: a statement is 19 bind parameters, a line 15.
+  const idOfSequence = new Map<number, string>();
+  for (const batch of batches(rows, 19)) {
+    const inserted = await trx.insertInto("statements").values(batch).returning(["id", "sequence"]).execute();
+    for (const row of inserted) idOfSequence.set(row.sequence, row.id);
   }
+  const written: WrittenStatement[] = rows.map((row) => {
+    const id = idOfSequence.get(row.sequence);
+    if (!id) throw new Error(`statement ${row.number} not returned by its insert`);
+    return {
+      id,
+      number: row.number,
+      organisationId: row.organisation_id,
+      payerName: row.payer_name,
+      kind: row.kind,
+      netCents: row.net_cents,
+    };
+  });
+  const lines = drafts.flatMap((draft, index) =>
+    draft.payer.lines.map((line, position) => ({
+      cooperative_id: period.cooperativeId,
+      statement_id: (written[index] as WrittenStatement).id,
+      organisation_id: draft.payer.organisationId,
+      position: position + 1,
+      offer_id: line.offerId,
+      pricing_id: line.pricingId,
+      item_key: line.itemKey,
+      offer_title: line.offerTitle,
+      item_label: line.itemLabel,
+      model: line.model,
+      gross_cents: line.grossCents,
+      subsidy_cents: line.subsidyCents,
+      net_cents: line.netCents,
+      proration_gap_cents: line.prorationGapCents,
+      explanation: line.explanation,
+    })),
+  );
+  for (const batch of batches(lines, 15)) await trx.insertInto("statement_lines").values(batch).execute();
 
   const referents = await trx
     .selectFrom("memberships")
@@ -347,22 +382,29 @@ async function writeStatements(
     )
     .where("role", "=", "referent")
     .execute();
-  for (const statement of written) {
-    const recipients = referents
-      .filter((referent) => referent.organisation_id === statement.organisationId)
-      .map((referent) => referent.user_id);
-    const what = statement.kind === "rectifying" ? "Appel de fonds rectificatif" : "Appel de fonds";
-    await notify(trx, input.publicUrl, {
-      cooperativeId: period.cooperativeId,
-      kind: "statements",
-      recipients,
-      title: `${what} n° ${statement.number} (${label}) émis pour ${statement.payerName}`,
-      body:
-        `Montant net : ${formatEuros(statement.netCents)}, à régler au plus tard le ${formatCalendarDate(dueOn)}. ` +
-        "Chaque ligne est expliquée sur le portail.",
-      path: `/appels-de-fonds/${statement.id}`,
-    });
+  const referentsOf = new Map<string, string[]>();
+  for (const referent of referents) {
+    const list = referentsOf.get(referent.organisation_id) ?? [];
+    list.push(referent.user_id);
+    referentsOf.set(referent.organisation_id, list);
   }
+  await notifyMany(
+    trx,
+    input.publicUrl,
+    written.map((statement) => {
+      const what = statement.kind === "rectifying" ? "Appel de fonds rectificatif" : "Appel de fonds";
+      return {
+        cooperativeId: period.cooperativeId,
+        kind: "statements",
+        recipients: referentsOf.get(statement.organisationId) ?? [],
+        title: `${what} n° ${statement.number} (${label}) émis pour ${statement.payerName}`,
+        body:
+          `Montant net : ${formatEuros(statement.netCents)}, à régler au plus tard le ${formatCalendarDate(dueOn)}. ` +
+          "Chaque ligne est expliquée sur le portail.",
+        path: `/appels-de-fonds/${statement.id}`,
+      };
+    }),
+  );
   return written;
 }
 

@@ -2,6 +2,7 @@ import { data } from "react-router";
 import { z } from "zod";
 import { requirePermission } from "~/auth/guards.server";
 import { requestScopeContext } from "~/context.server";
+import { attachmentDisposition } from "~/domain/downloads";
 import { findDocument } from "~/queries/subscriptions.server";
 import type { Route } from "./+types/document";
 
@@ -18,12 +19,11 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
         .transaction((trx) => findDocument(trx, id.data, who.cooperativeId as string))
     : null;
   if (!document) throw data({ message: "Document introuvable." }, { status: 404 });
-  const ascii = document.filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
   return new Response(document.content as Uint8Array<ArrayBuffer>, {
     headers: {
       "Content-Type": "application/pdf",
       "Content-Length": String(document.size_bytes),
-      "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(document.filename)}`,
+      "Content-Disposition": attachmentDisposition(document.filename),
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "private, no-store",
     },

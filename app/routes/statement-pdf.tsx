@@ -1,3 +1,4 @@
+import { attachmentDisposition } from "~/domain/downloads";
 import { statementPdf, statementPdfFileName } from "~/domain/statement-exports/pdf";
 import { loadStatement } from "~/statement-access.server";
 import type { Route } from "./+types/statement-pdf";
@@ -7,11 +8,10 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
   const document = await loadStatement(context, request, params.id);
   const pdf = await statementPdf(document);
   const filename = statementPdfFileName(document);
-  const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
   return new Response(pdf as Uint8Array<ArrayBuffer>, {
     headers: {
       "Content-Type": "application/pdf",
-      "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+      "Content-Disposition": attachmentDisposition(filename),
       "Cache-Control": "private, no-store",
     },
   });

@@ -24,7 +24,7 @@ describe(`demo catalogue of Montpellier Méditerranée Métropole (${testEngine}
       ).n,
     );
 
-  it("has the report's 29 actions and the price book's other offers, each once, in the four categories", async () => {
+  it("has the report's 29 actions, the price book's other offers and the achats network, each once, in the four categories", async () => {
     const offers = await database.owner
       .selectFrom("offers as o")
       .innerJoin("cooperatives as c", "c.id", "o.cooperative_id")
@@ -32,7 +32,8 @@ describe(`demo catalogue of Montpellier Méditerranée Métropole (${testEngine}
       .select(["o.title", "k.name as category", "o.summary"])
       .where("c.siren", "=", "243400017")
       .execute();
-    expect(offers).toHaveLength(29 + 3);
+    // The 29 actions, the price book's 3 other offers, the networks seed's "Réseau thématique achats".
+    expect(offers).toHaveLength(29 + 3 + 1);
     expect(new Set(offers.map((offer) => offer.title)).size).toBe(offers.length);
     expect(new Set(offers.map((offer) => offer.category))).toEqual(
       new Set([

@@ -4,6 +4,7 @@ import type { DB, MembershipRole } from "../schema.ts";
 import { describeImport, importTerritories } from "../territory/import.ts";
 import { loadTerritoryReference } from "../territory/reference.ts";
 import { seedDemoCatalogue } from "./demo-catalogue.ts";
+import { seedDemoNetworks } from "./demo-networks.ts";
 import { seedDemoPriceBook } from "./demo-price-book.ts";
 import { seedDemoStatements } from "./demo-statements.ts";
 
@@ -23,6 +24,8 @@ interface DemoUser {
     organisation: string;
     role: MembershipRole;
   }[];
+  /** What else the demo grants (printed with the login). */
+  note?: string;
 }
 
 const M = DEMO_COOPERATIVES.montpellier;
@@ -61,6 +64,13 @@ export const DEMO_USERS: DemoUser[] = [
       { cooperative: M, organisation: "213401292", role: "referent" },
       { cooperative: M, organisation: "213401169", role: "viewer" },
     ],
+  },
+  {
+    email: "animatrice.rh@example.org",
+    displayName: "Hélène Castel (animatrice du réseau RH, Montpellier Méditerranée Métropole)",
+    memberships: [{ cooperative: M, organisation: M, role: "agent" }],
+    // Granted by db/seed/demo-networks.ts.
+    note: "network_lead of the RH network",
   },
   {
     email: "admin.metz@example.org",
@@ -155,14 +165,18 @@ export async function seedDemo(owner: Kysely<DB>): Promise<string> {
     populationYear: reference.year,
   });
   const statements = await seedDemoStatements(owner, { year: new Date().getFullYear() });
+  const networks = await seedDemoNetworks(owner);
   const line = (user: DemoUser) =>
-    `  ${user.email.padEnd(34)} ${user.memberships.map((membership) => membership.role).join(", ")}`;
+    `  ${user.email.padEnd(34)} ${user.memberships.map((membership) => membership.role).join(", ")}${
+      user.note ? `, ${user.note}` : ""
+    }`;
   const inMontpellier = (user: DemoUser) => user.memberships.every((membership) => membership.cooperative === M);
   return [
     ...reports.map(describeImport),
     priceBook,
     catalogue,
     statements,
+    networks,
     `Demo logins (password for all: "${DEMO_PASSWORD}")`,
     "Montpellier Méditerranée Métropole, one per role:",
     ...DEMO_USERS.filter(inMontpellier).map(line),

@@ -218,7 +218,10 @@ describe("operator journeys with the second factor enforced (Chromium)", () => {
     await admin.getByRole("link", { name: "Émettre les appels de fonds" }).click();
     await admin.getByRole("button", { name: "Confirmer l'émission" }).click();
     const issued = admin.getByRole("status");
-    await expect.poll(() => issued.innerText()).toMatch(/^\d+ appel\(s\) de fonds émis \(n° \d{4}-0001 à /);
+    // Issuing the year takes about a second on the embedded database: more than expect.poll's default wait.
+    await expect
+      .poll(() => issued.innerText(), { timeout: 15_000 })
+      .toMatch(/^\d+ appel\(s\) de fonds émis \(n° \d{4}-0001 à /);
     await admin.getByRole("heading", { name: /^Année \d{4} — émis le / }).waitFor();
     // The year's statements exported in the background: its page follows the progress, then offers the file.
     await admin.getByRole("button", { name: "Exporter en CSV" }).click();

@@ -220,7 +220,8 @@ describe("adhésions over HTTP: a request with its council decision PDF, kept in
       "Organisation;Offre;Statut;Depuis;Jusqu'au;Options;Quantités déclarées;Demandée le;Préavis donné le",
     );
     const rows = lines.slice(1).filter(Boolean);
-    expect(rows.length).toBe(2);
+    // Two platforms and the fixture's thematic network (test/tenants.ts).
+    expect(rows.length).toBe(3);
     expect(rows.every((row) => row.split(";")[2] !== "Demandée")).toBe(true);
     expect(rows.some((row) => row.startsWith("Territoire A commune;Plateforme e-services;"))).toBe(true);
     const none = await fetch(`${portal.url}/adhesions/export.csv?statut=withdrawn`, { headers: { Cookie: admin } });

@@ -26,8 +26,10 @@ interface Target {
   offerId: string;
   /** The fixture cost key's pricing of the user's cooperative, or of the other one. */
   pricingId: string;
-  /** The fixture's thematic network of the user's cooperative (led by its admin), or of the other one. */
+  /** The fixture's thematic network, its meeting (scheduled in 2030, the admin its lead) and a file of it. */
   networkId: string;
+  meetingId: string;
+  networkFileId: string;
 }
 
 interface Row {
@@ -57,6 +59,8 @@ const statementOf: Record<string, string> = {};
 // A finished whole-year export's page, by organisation (set once they exist): the operator's is A's admin's own,
 // the commune's is another admin of A's, the other cooperative's commune's is B's admin's.
 const exportOf: Record<string, string> = {};
+// The network file of each cooperative of the fixture, by cooperative (set once it exists).
+const networkFileOf: Record<string, string> = {};
 // The fixture's date poll of each network, by network (set once it exists).
 const pollOf: Record<string, string> = {};
 
@@ -422,6 +426,45 @@ const MATRIX: Record<string, Row> = {
       otherCooperative: { ...signedIn("404"), agent: "403" },
     },
   },
+  // Networks: the whole cooperative reads meetings, attendance, published minutes, files and indicators; the
+  // network's managers (here the operator admin, the fixture network's lead) record attendance and write minutes.
+  "GET /reunions/:id/emargement": {
+    request: (target) => ({ path: `/reunions/${target.meetingId}/emargement` }),
+    expected: { own: signedIn("200"), sameCooperative: signedIn("200"), otherCooperative: signedIn("404") },
+  },
+  "POST /reunions/:id/emargement": {
+    // The fixture meeting takes place in 2030: too early to record who came, nothing written.
+    request: (target) => ({ path: `/reunions/${target.meetingId}/emargement`, form: { walkInName: "" } }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  "GET /reunions/:id/compte-rendu": {
+    request: (target) => ({ path: `/reunions/${target.meetingId}/compte-rendu` }),
+    expected: { own: signedIn("200"), sameCooperative: signedIn("200"), otherCooperative: signedIn("404") },
+  },
+  "POST /reunions/:id/compte-rendu": {
+    // Minutes of a meeting that has not taken place: refused, nothing written.
+    request: (target) => ({
+      path: `/reunions/${target.meetingId}/compte-rendu`,
+      form: { intent: "save", body: "intrus", decisions: "" },
+    }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  "GET /reseaux/fichiers/:fileId": {
+    request: (target) => ({ path: `/reseaux/fichiers/${target.networkFileId}` }),
+    expected: { own: signedIn("200"), sameCooperative: signedIn("200"), otherCooperative: signedIn("404") },
+  },
+  "GET /reseaux/:id/indicateurs": {
+    request: (target) => ({ path: `/reseaux/${target.networkId}/indicateurs?annee=2030` }),
+    expected: { own: signedIn("200"), sameCooperative: signedIn("200"), otherCooperative: signedIn("404") },
+  },
   // Networks: everyone of the cooperative reads them; another cooperative's network is not found.
   "GET /reseaux": { request: () => ({ path: "/reseaux" }), expected: signedIn("200") },
   "GET /reseaux/:id": {
@@ -648,6 +691,9 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
     for (const row of await database.owner.selectFrom("statements").select(["id", "organisation_id"]).execute()) {
       statementOf[row.organisation_id] = row.id;
     }
+    for (const row of await database.owner.selectFrom("network_files").select(["id", "cooperative_id"]).execute()) {
+      networkFileOf[row.cooperative_id] = row.id;
+    }
     for (const row of await database.owner.selectFrom("date_polls").select(["id", "network_id"]).execute()) {
       pollOf[row.network_id] = row.id;
     }
@@ -690,6 +736,8 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
         offerId: a.offerId,
         pricingId: a.pricingId,
         networkId: a.networkId,
+        meetingId: a.meetingId,
+        networkFileId: networkFileOf[a.cooperativeId] ?? "",
       };
     }
     if (relation === "sameCooperative") {
@@ -700,6 +748,8 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
         offerId: a.offerId,
         pricingId: a.pricingId,
         networkId: a.networkId,
+        meetingId: a.meetingId,
+        networkFileId: networkFileOf[a.cooperativeId] ?? "",
       };
     }
     return {
@@ -709,6 +759,8 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
       offerId: b.offerId,
       pricingId: b.pricingId,
       networkId: b.networkId,
+      meetingId: b.meetingId,
+      networkFileId: networkFileOf[b.cooperativeId] ?? "",
     };
   }
 

@@ -69,12 +69,12 @@ describe("the statements' whole-year export over HTTP: started, built in the bac
     const path = await startStatementsExport(portal.url, admin, 2026, "csv");
     const first = await (await get(admin, path)).text();
     expect(first).toContain("Export des appels de fonds 2026 en CSV");
-    expect(first).toMatch(/<progress id="avancement" max="4" value="[0-4]"/);
-    expect(first).toMatch(/role="status">[^<]*[0-4] \/ 4 appels de fonds/);
+    expect(first).toMatch(/<progress id="avancement" max="3" value="[0-3]"/);
+    expect(first).toMatch(/role="status">[^<]*[0-3] \/ 3 appels de fonds/);
 
     const done = await waitForStatementsExport(portal.url, admin, path);
-    expect(done).toContain("Export terminé : 4 / 4 appels de fonds.");
-    expect(done).toContain('<progress id="avancement" max="4" value="4"');
+    expect(done).toContain("Export terminé : 3 / 3 appels de fonds.");
+    expect(done).toContain('<progress id="avancement" max="3" value="3"');
     expect(done).toContain(`href="${path}/fichier"`);
     const file = await get(admin, `${path}/fichier`);
     expect(file.status).toBe(200);
@@ -82,7 +82,7 @@ describe("the statements' whole-year export over HTTP: started, built in the bac
     expect(file.headers.get("Content-Disposition")).toBe('attachment; filename="appels-de-fonds-2026.csv"');
     expect(file.headers.get("Cache-Control")).toBe("private, no-store");
     const documents = await expectedDocuments(2026);
-    expect(documents).toHaveLength(4);
+    expect(documents).toHaveLength(3);
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(new TextEncoder().encode(statementsCsv(documents)));
 
     // The statements page lists the admin's exports of the year.

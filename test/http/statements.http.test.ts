@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/engine.ts";
 import { createTestDatabase } from "../database.ts";
-import { completeFixtureCostKey, seedStatementsYear } from "../statements.ts";
+import { seedStatementsYear } from "../statements.ts";
 import { seedTenant, type Tenant } from "../tenants.ts";
 import { servePortal, sessionCookieFor } from "./server.ts";
 
@@ -33,18 +33,19 @@ describe("appels de fonds over HTTP: the admin reviews and issues the year, the 
       body: new URLSearchParams(form).toString(),
     });
 
-  it("shows why a year cannot be issued yet, refuses it with the same words and writes nothing", async () => {
-    const page = await (await fetch(`${portal.url}/appels-de-fonds?annee=2026`, { headers: { Cookie: admin } })).text();
+  it("shows why a half-year cannot be issued yet, refuses it with the same words and writes nothing", async () => {
+    const page = await (
+      await fetch(`${portal.url}/appels-de-fonds?annee=2026&semestre=2`, { headers: { Cookie: admin } })
+    ).text();
     expect(page).toContain("Émission impossible pour l&#x27;instant");
     expect(page).toContain("le coût réel du 2d semestre 2026 n&#x27;est pas saisi");
-    const refused = await post({ intent: "issue", annee: "2026", semestre: "" });
+    const refused = await post({ intent: "issue", annee: "2026", semestre: "2" });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain("Saisissez-le avant d&#x27;émettre.");
     expect(await database.owner.selectFrom("statements").select("id").where("year", "=", 2026).execute()).toEqual([]);
   });
 
   it("previews per member and offer with explanations, confirms, issues; the referent reads its statement and its PDF", async () => {
-    await completeFixtureCostKey(database.owner, a, 250);
     const preview = await (
       await fetch(`${portal.url}/appels-de-fonds?annee=2026&confirmer=emettre`, { headers: { Cookie: admin } })
     ).text();
@@ -53,21 +54,22 @@ describe("appels de fonds over HTTP: the admin reviews and issues the year, the 
     expect(preview).toContain("Confirmer l&#x27;émission");
     const issued = await post({ intent: "issue", annee: "2026", semestre: "" });
     expect(issued.status).toBe(200);
-    expect(await issued.text()).toContain("4 appel(s) de fonds émis (n° 2026-0001 à 2026-0004).");
+    // The year leaves the cost keys to their half-years: the e-services' three subscribers, the commune first.
+    expect(await issued.text()).toContain("3 appel(s) de fonds émis (n° 2026-0001 à 2026-0003).");
 
     const list = await (await fetch(`${portal.url}/appels-de-fonds`, { headers: { Cookie: referent } })).text();
-    expect(list).toContain("2026-0002");
-    expect(list).not.toContain("2026-0003");
+    expect(list).toContain("2026-0001");
+    expect(list).not.toContain("2026-0002");
     const statement = await database.owner
       .selectFrom("statements")
       .select("id")
-      .where("number", "=", "2026-0002")
+      .where("number", "=", "2026-0001")
       .where("cooperative_id", "=", a.cooperativeId)
       .executeTakeFirstOrThrow();
     const page = await (
       await fetch(`${portal.url}/appels-de-fonds/${statement.id}`, { headers: { Cookie: referent } })
     ).text();
-    expect(page).toContain("Appel de fonds n° 2026-0002");
+    expect(page).toContain("Appel de fonds n° 2026-0001");
     expect(page).toContain("Délibération n° DCM-2025-042 du 15 octobre 2025 (Plateforme e-services)");
     expect(page).toContain("Au prorata de la population totale 2026");
     const pdf = await fetch(`${portal.url}/appels-de-fonds/${statement.id}/pdf`, { headers: { Cookie: referent } });
