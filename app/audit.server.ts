@@ -38,6 +38,9 @@ export type AuditAction =
   | "statements.issued"
   | "statements.rectified"
   | "cost_key.actual_cost_saved"
+  | "network.created"
+  | "network.lead_granted"
+  | "network.lead_removed"
   | "meeting.attendance_recorded"
   | "meeting.minutes_published";
 

@@ -31,6 +31,7 @@ export function loader({ context }: Route.LoaderArgs) {
           displayName: authentication.user.displayName,
           seesAdhesions: can(authentication.context.role, "subscriptions.read"),
           seesStatements: can(authentication.context.role, "statements.read"),
+          seesNetworks: can(authentication.context.role, "networks.read"),
           activeMembershipId: authentication.active?.id ?? null,
           memberships: authentication.memberships.map((membership) => ({
             id: membership.id,
@@ -121,6 +122,11 @@ function UserMenu() {
       {user.seesAdhesions ? (
         <li>
           <NavLink to="/adhesions">Adhésions</NavLink>
+        </li>
+      ) : null}
+      {user.seesNetworks ? (
+        <li>
+          <NavLink to="/reseaux">Réseaux</NavLink>
         </li>
       ) : null}
       {user.seesStatements ? (

@@ -27,6 +27,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2500_subscription_guards",
       "2026-11-27T2600_statements",
       "2026-11-27T2700_networks",
+      "2026-11-27T2710_network_members",
       "2026-11-27T2730_meeting_waitlist_position",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);

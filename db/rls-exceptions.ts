@@ -38,6 +38,8 @@ export const SECURITY_DEFINER_FUNCTIONS: Record<string, string> = {
     "whether all of a user's memberships are in one cooperative (so its admins may disable the account): must see memberships of every cooperative; answers a boolean only",
   offer_member_counts:
     "how many member organisations subscribe to each offer in a year, shown to the whole cooperative on the catalogue while subscriptions stay private to each organisation: answers counts only, for the caller's cooperative only",
+  network_members:
+    "the organisations in a network (active subscribers of its offer today), shown to the whole cooperative on the network's pages and needed by its leads while subscriptions stay private to each organisation: answers organisation ids only, for the caller's cooperative only",
   meeting_of_rsvp_token:
     "the meeting a guest's RSVP token opens (a guest has no cooperative context, and the invitees' policies ask whether the user manages the meeting, which reads meetings): answers one id, for the token presented",
   meeting_answer:

@@ -33,3 +33,36 @@ export function Field({
     </div>
   );
 }
+
+/** A text field (or, with `rows`, a text area) named `name`, with what was typed and its error. */
+export function TextField({
+  name,
+  label,
+  value,
+  error,
+  maxLength,
+  rows,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  error?: string | undefined;
+  maxLength?: number;
+  rows?: number;
+}) {
+  return (
+    <Field name={name} label={label} error={error}>
+      {(describedBy) => {
+        const props = {
+          id: name,
+          name,
+          maxLength,
+          defaultValue: value,
+          "aria-invalid": error ? true : undefined,
+          "aria-describedby": describedBy,
+        };
+        return rows ? <textarea rows={rows} {...props} /> : <input {...props} />;
+      }}
+    </Field>
+  );
+}

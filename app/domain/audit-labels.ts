@@ -33,6 +33,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "cost_key.actual_cost_saved": "Coût réel d'une clé de répartition saisi",
   "subscription.rejected": "Demande d'adhésion refusée",
   "subscription.notice_given": "Préavis de fin d'adhésion donné",
+  "network.created": "Réseau thématique ouvert",
+  "network.lead_granted": "Animateur de réseau désigné",
+  "network.lead_removed": "Animateur de réseau retiré",
   "meeting.attendance_recorded": "Présents à une réunion de réseau enregistrés",
   "meeting.minutes_published": "Compte rendu de réunion publié",
 };

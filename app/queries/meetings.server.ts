@@ -165,23 +165,17 @@ export async function meetingRow(trx: Trx, meetingId: string): Promise<MeetingRo
  * and the network's leads, who are not invited yet. Returns how many were added.
  */
 export async function inviteNetwork(trx: Trx, meeting: Pick<MeetingRow, "id" | "cooperative_id" | "network_id">) {
-  const today = new Date().toISOString().slice(0, 10);
+  // network_members(): the member organisations today (Paris), past the subscriptions' privacy, which would hide the
+  // other organisations from a lead who is not an operator admin.
   const contacts = await trx
     .selectFrom("network_contacts as c")
-    .innerJoin("networks as n", "n.id", "c.network_id")
+    .innerJoin(
+      sql<{ organisation_id: string }>`network_members(${meeting.network_id})`.as("members"),
+      "members.organisation_id",
+      "c.organisation_id",
+    )
     .select(["c.user_id", "c.organisation_id"])
     .where("c.network_id", "=", meeting.network_id)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom("subscriptions as s")
-          .select("s.id")
-          .whereRef("s.organisation_id", "=", "c.organisation_id")
-          .whereRef("s.offer_id", "=", "n.offer_id")
-          .where("s.status", "=", "active")
-          .where("s.starts_on", "<=", today)
-          .where((eb) => eb.or([eb("s.ends_on", "is", null), eb("s.ends_on", ">=", today)])),
-      ),
-    )
     .orderBy("c.added_at")
     .execute();
   const leads = await trx

@@ -61,6 +61,8 @@ const statementOf: Record<string, string> = {};
 const exportOf: Record<string, string> = {};
 // The network file of each cooperative of the fixture, by cooperative (set once it exists).
 const networkFileOf: Record<string, string> = {};
+// The fixture's date poll of each network, by network (set once it exists).
+const pollOf: Record<string, string> = {};
 
 // A new address per request: attempts on one account are throttled (5 per 15 minutes).
 let unknownAccounts = 0;
@@ -545,6 +547,84 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ path: "/agenda/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics" }),
     expected: all("404"),
   },
+  // Networks: everyone of the cooperative reads them; another cooperative's network is not found.
+  "GET /reseaux": { request: () => ({ path: "/reseaux" }), expected: signedIn("200") },
+  "GET /reseaux/:id": {
+    request: (target) => ({ path: `/reseaux/${target.networkId}` }),
+    expected: { own: signedIn("200"), sameCooperative: signedIn("200"), otherCooperative: signedIn("404") },
+  },
+  // Contacts: the network's managers (here the admin, its lead) manage all; a referent its organisation's.
+  "GET /reseaux/:id/contacts": {
+    request: (target) => ({ path: `/reseaux/${target.networkId}/contacts` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200", referent: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200", referent: "200" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  "POST /reseaux/:id/contacts": {
+    // Nobody chosen: refused, nothing written.
+    request: (target) => ({ path: `/reseaux/${target.networkId}/contacts`, form: { intent: "add-contact" } }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400", referent: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400", referent: "400" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  // Writing to the network, proposing dates: its managers only.
+  "GET /reseaux/:id/ecrire": {
+    request: (target) => ({ path: `/reseaux/${target.networkId}/ecrire` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  "POST /reseaux/:id/ecrire": {
+    request: (target) => ({ path: `/reseaux/${target.networkId}/ecrire`, form: { subject: "", message: "" } }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  "GET /reseaux/:id/sondages/nouveau": {
+    request: (target) => ({ path: `/reseaux/${target.networkId}/sondages/nouveau` }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "200" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "200" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  "POST /reseaux/:id/sondages/nouveau": {
+    // A slot in the past: refused in French, nothing written.
+    request: (target) => ({
+      path: `/reseaux/${target.networkId}/sondages/nouveau`,
+      form: { title: "Sondage", date: "2020-01-02", start: "09:00", end: "10:00" },
+    }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400" },
+      otherCooperative: signedIn("404"),
+    },
+  },
+  // A poll: read by the cooperative; answered by the network's contacts (the referent), picked by its managers.
+  "GET /reseaux/:id/sondages/:pollId": {
+    request: (target) => ({ path: `/reseaux/${target.networkId}/sondages/${pollOf[target.networkId]}` }),
+    expected: { own: signedIn("200"), sameCooperative: signedIn("200"), otherCooperative: signedIn("404") },
+  },
+  "POST /reseaux/:id/sondages/:pollId": {
+    // No answer given: refused to the contact, forbidden to the others; nothing written.
+    request: (target) => ({
+      path: `/reseaux/${target.networkId}/sondages/${pollOf[target.networkId]}`,
+      form: { intent: "answer" },
+    }),
+    expected: {
+      own: { ...signedIn("403"), referent: "400" },
+      sameCooperative: { ...signedIn("403"), referent: "400" },
+      otherCooperative: signedIn("404"),
+    },
+  },
   "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
 };
 
@@ -695,6 +775,9 @@ describe("authorization matrix: every route x role x relation, over HTTP", () =>
     }
     for (const row of await database.owner.selectFrom("network_files").select(["id", "cooperative_id"]).execute()) {
       networkFileOf[row.cooperative_id] = row.id;
+    }
+    for (const row of await database.owner.selectFrom("date_polls").select(["id", "network_id"]).execute()) {
+      pollOf[row.network_id] = row.id;
     }
     await setPassword(requestScopeFactory(database.app)(ANONYMOUS), a.referentUserId, "une phrase de passe solide");
     portal = await servePortal(database);

@@ -1,0 +1,83 @@
+import { Link } from "react-router";
+import { LeadsSection, MeetingsSection, MembersSection, PollsSection } from "~/components/network-sections";
+import { requestScopeContext } from "~/context.server";
+import { formatParisRange } from "~/domain/paris-time";
+import { requireNetwork } from "~/network-viewer.server";
+import { listContacts, listLeads, listMembers, listNetworkMeetings } from "~/queries/networks.server";
+import { listOpenPolls } from "~/queries/polls.server";
+import type { Route } from "./+types/network";
+
+export async function loader({ request, params, context }: Route.LoaderArgs) {
+  const { viewer, network } = await requireNetwork(context, request, params.id);
+  return context.get(requestScopeContext).transaction(async (trx) => {
+    const [meetings, members, contacts, leads, polls] = [
+      await listNetworkMeetings(trx, network.id, new Date()),
+      await listMembers(trx, network.id),
+      await listContacts(trx, network.id),
+      await listLeads(trx, network.id),
+      await listOpenPolls(trx, network.id),
+    ];
+    const meetingItem = (meeting: (typeof meetings.upcoming)[number]) => ({
+      id: meeting.id,
+      title: meeting.title,
+      when: formatParisRange(meeting.startsAt, meeting.endsAt),
+      place: meeting.place,
+      status: meeting.status,
+    });
+    return {
+      network: { id: network.id, name: network.name, description: network.description },
+      manages: network.manages,
+      // A referent manages its own organisation's contacts.
+      managesContacts: network.manages || viewer.role === "referent",
+      upcoming: meetings.upcoming.map(meetingItem),
+      past: meetings.past.map(meetingItem),
+      members: members.map((member) => ({
+        ...member,
+        contacts: contacts
+          .filter((contact) => contact.organisationId === member.id)
+          .map(({ userId, displayName, email }) => ({ userId, displayName, email })),
+      })),
+      leads,
+      polls: polls.map(({ id, title, slots }) => ({ id, title, slots })),
+    };
+  });
+}
+
+export default function Network({ loaderData }: Route.ComponentProps) {
+  const { network, manages, managesContacts, upcoming, past, members, leads, polls } = loaderData;
+  return (
+    <div className="page">
+      <title>{`${network.name} — Réseaux thématiques`}</title>
+      <nav aria-label="Fil d'Ariane" className="breadcrumb">
+        <Link to="/reseaux">Réseaux</Link> <span aria-hidden="true">›</span> <span>{network.name}</span>
+      </nav>
+      <h1>{network.name}</h1>
+      {network.description ? (
+        network.description.split(/\n{2,}/).map((paragraph) => (
+          <p key={paragraph} className="lead">
+            {paragraph}
+          </p>
+        ))
+      ) : (
+        <p className="muted">Pas encore de description.</p>
+      )}
+      <div className="inline-actions">
+        {manages ? (
+          <Link to={`/reseaux/${network.id}/ecrire`} className="button-link">
+            Écrire au réseau
+          </Link>
+        ) : null}
+        {managesContacts ? (
+          <Link to={`/reseaux/${network.id}/contacts`}>
+            {manages ? "Contacts et animateurs" : "Gérer nos contacts"}
+          </Link>
+        ) : null}
+      </div>
+      <MeetingsSection upcoming={upcoming} past={past} />
+      <PollsSection networkId={network.id} polls={polls} manages={manages} />
+      {/* Slot: the "Indicateurs" section (meetings held, organisations present...) and the documents go here. */}
+      <MembersSection members={members} />
+      <LeadsSection leads={leads} />
+    </div>
+  );
+}
