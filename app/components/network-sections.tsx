@@ -174,3 +174,38 @@ export function LeadsSection({ leads }: { leads: { userId: string; displayName: 
     </section>
   );
 }
+
+export interface DocumentItem {
+  id: string;
+  filename: string;
+  size: string;
+  meetingId: string | null;
+  meetingTitle: string | null;
+  addedOn: string;
+}
+
+export function DocumentsSection({ documents }: { documents: DocumentItem[] }) {
+  return (
+    <section aria-labelledby="documents">
+      <h2 id="documents">Documents</h2>
+      {documents.length === 0 ? (
+        <p className="muted">Aucun document : ceux des réunions et des comptes rendus s'ajoutent ici.</p>
+      ) : (
+        <ul>
+          {documents.map((document) => (
+            <li key={document.id}>
+              <a href={`/reseaux/fichiers/${document.id}`}>{document.filename}</a> ({document.size}, ajouté le{" "}
+              {document.addedOn})
+              {document.meetingId ? (
+                <>
+                  {" — "}
+                  <Link to={`/reunions/${document.meetingId}`}>{document.meetingTitle}</Link>
+                </>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -161,6 +161,33 @@ export async function listNetworkMeetings(
   return { upcoming, past };
 }
 
+export interface NetworkDocument {
+  id: string;
+  filename: string;
+  sizeBytes: number;
+  meetingId: string | null;
+  meetingTitle: string | null;
+  createdAt: Date;
+}
+
+/** The network's files (meeting documents, minutes' attachments), latest first. */
+export function listNetworkDocuments(trx: Trx, networkId: string): Promise<NetworkDocument[]> {
+  return trx
+    .selectFrom("network_files as f")
+    .leftJoin("meetings as m", "m.id", "f.meeting_id")
+    .select([
+      "f.id",
+      "f.filename",
+      "f.size_bytes as sizeBytes",
+      "f.meeting_id as meetingId",
+      "m.title as meetingTitle",
+      "f.created_at as createdAt",
+    ])
+    .where("f.network_id", "=", networkId)
+    .orderBy("f.created_at", "desc")
+    .execute();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Leads
 

@@ -1,21 +1,37 @@
 import { Link } from "react-router";
-import { LeadsSection, MeetingsSection, MembersSection, PollsSection } from "~/components/network-sections";
+import { NetworkIndicators } from "~/components/network-indicators";
+import {
+  DocumentsSection,
+  LeadsSection,
+  MeetingsSection,
+  MembersSection,
+  PollsSection,
+} from "~/components/network-sections";
 import { requestScopeContext } from "~/context.server";
-import { formatParisRange } from "~/domain/paris-time";
+import { formatParisDay, formatParisRange } from "~/domain/paris-time";
+import { loadNetworkIndicators } from "~/network-indicators.server";
 import { requireNetwork } from "~/network-viewer.server";
-import { listContacts, listLeads, listMembers, listNetworkMeetings } from "~/queries/networks.server";
+import {
+  listContacts,
+  listLeads,
+  listMembers,
+  listNetworkDocuments,
+  listNetworkMeetings,
+} from "~/queries/networks.server";
 import { listOpenPolls } from "~/queries/polls.server";
 import type { Route } from "./+types/network";
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { viewer, network } = await requireNetwork(context, request, params.id);
   return context.get(requestScopeContext).transaction(async (trx) => {
-    const [meetings, members, contacts, leads, polls] = [
+    const [meetings, members, contacts, leads, polls, documents, indicators] = [
       await listNetworkMeetings(trx, network.id, new Date()),
       await listMembers(trx, network.id),
       await listContacts(trx, network.id),
       await listLeads(trx, network.id),
       await listOpenPolls(trx, network.id),
+      await listNetworkDocuments(trx, network.id),
+      await loadNetworkIndicators(trx, network.id, new URL(request.url)),
     ];
     const meetingItem = (meeting: (typeof meetings.upcoming)[number]) => ({
       id: meeting.id,
@@ -39,12 +55,22 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       })),
       leads,
       polls: polls.map(({ id, title, slots }) => ({ id, title, slots })),
+      documents: documents.map((document) => ({
+        id: document.id,
+        filename: document.filename,
+        size: `${Math.max(1, Math.round(document.sizeBytes / 1024))} Ko`,
+        meetingId: document.meetingId,
+        meetingTitle: document.meetingTitle,
+        addedOn: formatParisDay(document.createdAt),
+      })),
+      indicators,
     };
   });
 }
 
 export default function Network({ loaderData }: Route.ComponentProps) {
-  const { network, manages, managesContacts, upcoming, past, members, leads, polls } = loaderData;
+  const { network, manages, managesContacts, upcoming, past, members, leads, polls, documents, indicators } =
+    loaderData;
   return (
     <div className="page">
       <title>{`${network.name} — Réseaux thématiques`}</title>
@@ -63,9 +89,14 @@ export default function Network({ loaderData }: Route.ComponentProps) {
       )}
       <div className="inline-actions">
         {manages ? (
-          <Link to={`/reseaux/${network.id}/ecrire`} className="button-link">
-            Écrire au réseau
-          </Link>
+          <>
+            <Link to={`/reseaux/${network.id}/reunions/nouvelle`} className="button-link">
+              Nouvelle réunion
+            </Link>
+            <Link to={`/reseaux/${network.id}/ecrire`} className="button-link">
+              Écrire au réseau
+            </Link>
+          </>
         ) : null}
         {managesContacts ? (
           <Link to={`/reseaux/${network.id}/contacts`}>
@@ -75,7 +106,8 @@ export default function Network({ loaderData }: Route.ComponentProps) {
       </div>
       <MeetingsSection upcoming={upcoming} past={past} />
       <PollsSection networkId={network.id} polls={polls} manages={manages} />
-      {/* Slot: the "Indicateurs" section (meetings held, organisations present...) and the documents go here. */}
+      <NetworkIndicators data={indicators} />
+      <DocumentsSection documents={documents} />
       <MembersSection members={members} />
       <LeadsSection leads={leads} />
     </div>
