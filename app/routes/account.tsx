@@ -191,6 +191,13 @@ export default function Account({
           <Link to="/compte/notifications">mes notifications</Link>.
         </p>
       </section>
+      <section aria-labelledby="agenda" className="panel">
+        <h2 id="agenda">Mon agenda</h2>
+        <p>
+          Les réunions auxquelles vous êtes invité(e), dans votre logiciel d'agenda :{" "}
+          <Link to="/compte/agenda">mon agenda des réunions</Link>.
+        </p>
+      </section>
       <section aria-labelledby="sessions" className="panel">
         <h2 id="sessions">Sessions ouvertes</h2>
         {message("revoke")}
