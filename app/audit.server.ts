@@ -42,7 +42,8 @@ export type AuditAction =
   | "network.lead_granted"
   | "network.lead_removed"
   | "meeting.attendance_recorded"
-  | "meeting.minutes_published";
+  | "meeting.minutes_published"
+  | "meeting.document_added";
 
 export interface AuditEvent {
   action: AuditAction;

@@ -59,6 +59,7 @@ export default [
   route("agenda/:token.ics", "routes/calendar-feed.tsx"),
   route("reunions/:id/emargement", "routes/meeting-attendance.tsx"),
   route("reunions/:id/compte-rendu", "routes/meeting-minutes.tsx"),
+  route("reunions/:id/documents", "routes/meeting-documents.tsx"),
   route("reseaux/fichiers/:fileId", "routes/network-file.tsx"),
   route("reseaux/:id/indicateurs", "routes/network-indicators.tsx"),
   route("*", "routes/not-found.tsx"),

@@ -51,7 +51,7 @@ export function createApp(
 export const MAX_UPLOAD_REQUEST_BYTES = 6 * 1024 * 1024;
 /** Every other form. */
 export const MAX_FORM_REQUEST_BYTES = 1024 * 1024;
-const UPLOAD_PATHS = [/^\/adhesions\/nouvelle$/, /^\/reunions\/[^/]+\/compte-rendu$/];
+const UPLOAD_PATHS = [/^\/adhesions\/nouvelle$/, /^\/reunions\/[^/]+\/(compte-rendu|documents)$/];
 
 /**
  * Refuses a request body larger than its route needs before anything reads it

@@ -38,4 +38,5 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "network.lead_removed": "Animateur de réseau retiré",
   "meeting.attendance_recorded": "Présents à une réunion de réseau enregistrés",
   "meeting.minutes_published": "Compte rendu de réunion publié",
+  "meeting.document_added": "Document ajouté à une réunion",
 };

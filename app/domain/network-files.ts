@@ -1,4 +1,4 @@
-// Files of a network (a minutes' attachment): PDF, ODT or DOCX, 5 MB at most. Pure.
+// Files of a network (a meeting's document, a minutes' attachment): PDF, ODT or DOCX, 5 MB at most. Pure.
 
 export const MAX_NETWORK_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -27,7 +27,10 @@ export type AttachmentCheck = { ok: true; filename: string; contentType: string 
  * type the browser claims is not trusted). Gives the name to store (no path, no control character) and the
  * content type to serve it with.
  */
-export function checkAttachment(file: { name: string; bytes: Uint8Array }): AttachmentCheck {
+export function checkAttachment(
+  file: { name: string; bytes: Uint8Array },
+  fallbackName = "compte-rendu",
+): AttachmentCheck {
   if (file.bytes.length === 0) return { ok: false, message: "Le fichier est vide." };
   if (file.bytes.length > MAX_NETWORK_FILE_BYTES) {
     return { ok: false, message: "Le fichier dépasse 5 Mo : joignez une version plus légère." };
@@ -43,7 +46,7 @@ export function checkAttachment(file: { name: string; bytes: Uint8Array }): Atta
       .slice(0, -(extension.length + 1))
       .replace(/[^\p{L}\p{N} ._()-]/gu, "_")
       .trim()
-      .slice(0, 120) || "compte-rendu";
+      .slice(0, 120) || fallbackName;
   return { ok: true, filename: `${stem}.${extension}`, contentType: type.contentType };
 }
 

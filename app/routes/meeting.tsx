@@ -202,6 +202,7 @@ export default function Meeting({ loaderData, actionData }: Route.ComponentProps
         ) : null}
         {manages ? <Link to={`${base}/emargement`}>Feuille d'émargement</Link> : null}
         {meeting.status !== "draft" ? <Link to={`${base}/compte-rendu`}>Compte rendu</Link> : null}
+        <Link to={`${base}/documents`}>Documents</Link>
       </p>
 
       {own ? <MeetingAnswer response={own.response} waitlistPosition={own.waitlistPosition} open={open} /> : null}

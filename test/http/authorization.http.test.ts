@@ -625,6 +625,19 @@ const MATRIX: Record<string, Row> = {
       otherCooperative: signedIn("404"),
     },
   },
+  // A meeting's documents: read by the cooperative, added by its managers (here without a file: refused).
+  "GET /reunions/:id/documents": {
+    request: (target) => ({ path: `/reunions/${target.meetingId}/documents` }),
+    expected: { own: signedIn("200"), sameCooperative: signedIn("200"), otherCooperative: signedIn("404") },
+  },
+  "POST /reunions/:id/documents": {
+    request: (target) => ({ path: `/reunions/${target.meetingId}/documents`, form: { note: "sans fichier" } }),
+    expected: {
+      own: { ...signedIn("403"), operator_admin: "400" },
+      sameCooperative: { ...signedIn("403"), operator_admin: "400" },
+      otherCooperative: signedIn("404"),
+    },
+  },
   "GET /*": { request: () => ({ path: "/page-qui-n-existe-pas" }), expected: all("404") },
 };
 
