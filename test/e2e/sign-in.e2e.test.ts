@@ -8,7 +8,8 @@ const portal = inject("portalUrl");
 const mailbox = inject("mailboxDir");
 const DEMO_PASSWORD = "coopérative de démonstration";
 
-async function lastMailTo(address: string): Promise<{ subject: string; text: string } | undefined> {
+/** The latest mail to an address with that subject (other suites' mail, such as a network's, may come after it). */
+async function lastMailTo(address: string, subject: string): Promise<{ subject: string; text: string } | undefined> {
   const names = (await readdir(mailbox).catch(() => [])).sort();
   for (const name of names.reverse()) {
     const mail = JSON.parse(await readFile(path.join(mailbox, name), "utf8")) as {
@@ -16,7 +17,7 @@ async function lastMailTo(address: string): Promise<{ subject: string; text: str
       subject: string;
       text: string;
     };
-    if (mail.to === address) return mail;
+    if (mail.to === address && mail.subject === subject) return mail;
   }
   return undefined;
 }
@@ -55,8 +56,9 @@ describe("signing in (production build, Chromium)", () => {
     await page.getByRole("button", { name: "Recevoir un lien de connexion" }).click();
     await page.getByText("un message vient d'y être envoyé").waitFor();
 
-    await expect.poll(async () => (await lastMailTo(address))?.subject).toBe("Votre lien de connexion");
-    const mail = await lastMailTo(address);
+    const subject = "Votre lien de connexion";
+    await expect.poll(async () => (await lastMailTo(address, subject))?.subject).toBe(subject);
+    const mail = await lastMailTo(address, subject);
     const link = mail?.text.match(/https?:\/\/\S+/)?.[0];
     expect(link).toBeDefined();
     await page.goto(link ?? "");
