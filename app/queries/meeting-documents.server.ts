@@ -27,6 +27,36 @@ export async function listMeetingDocuments(trx: Trx, meetingId: string): Promise
     .execute();
 }
 
+/** Stores a checked file of a meeting (a document, a minutes' attachment). */
+export function storeNetworkFile(
+  trx: Trx,
+  file: {
+    cooperativeId: string;
+    networkId: string;
+    meetingId: string;
+    checked: { filename: string; contentType: string };
+    bytes: Uint8Array;
+    uploadedBy: string;
+    createdAt?: Date;
+  },
+): Promise<MeetingDocument> {
+  return trx
+    .insertInto("network_files")
+    .values({
+      cooperative_id: file.cooperativeId,
+      network_id: file.networkId,
+      meeting_id: file.meetingId,
+      filename: file.checked.filename,
+      content_type: file.checked.contentType,
+      size_bytes: file.bytes.length,
+      content: file.bytes,
+      uploaded_by: file.uploadedBy,
+      ...(file.createdAt ? { created_at: file.createdAt } : {}),
+    })
+    .returning(["id", "filename", "size_bytes as sizeBytes", "created_at as createdAt"])
+    .executeTakeFirstOrThrow();
+}
+
 /**
  * Attaches a document (PDF, ODT or DOCX, 5 MB at most) to a meeting the asking user manages, audited. Refused
  * (MeetingRefusal, French) otherwise; files are never deleted (minutes may refer to them).
@@ -41,20 +71,14 @@ export async function addMeetingDocument(
   if (!input.file) throw new MeetingRefusal("Choisissez un fichier.", 400, "file");
   const checked = checkAttachment(input.file, "document");
   if (!checked.ok) throw new MeetingRefusal(checked.message, 400, "file");
-  const row = await trx
-    .insertInto("network_files")
-    .values({
-      cooperative_id: meeting.cooperativeId,
-      network_id: meeting.networkId,
-      meeting_id: meeting.id,
-      filename: checked.filename,
-      content_type: checked.contentType,
-      size_bytes: input.file.bytes.length,
-      content: input.file.bytes,
-      uploaded_by: input.actorUserId,
-    })
-    .returning(["id", "filename", "size_bytes as sizeBytes", "created_at as createdAt"])
-    .executeTakeFirstOrThrow();
+  const row = await storeNetworkFile(trx, {
+    cooperativeId: meeting.cooperativeId,
+    networkId: meeting.networkId,
+    meetingId: meeting.id,
+    checked,
+    bytes: input.file.bytes,
+    uploadedBy: input.actorUserId,
+  });
   await recordEvent(trx, {
     action: "meeting.document_added",
     cooperativeId: meeting.cooperativeId,

@@ -5,6 +5,7 @@ import { checkAttachment } from "../domain/network-files.ts";
 import { formatParisDay } from "../domain/paris-time.ts";
 import { notify } from "../notifications/notify.server.tsx";
 import { MeetingRefusal, requireManagedMeeting } from "./attendance.server.ts";
+import { storeNetworkFile } from "./meeting-documents.server.ts";
 import { isUuid } from "./network-access.server.ts";
 
 type Trx = Transaction<DB>;
@@ -85,21 +86,15 @@ export async function saveMinutesDraft(trx: Trx, input: MinutesDraftInput): Prom
   const current = draft ?? versions[0];
   let fileId = input.keepFile ? (current?.file_id ?? null) : null;
   if (checked?.ok && input.file) {
-    const stored = await trx
-      .insertInto("network_files")
-      .values({
-        cooperative_id: input.cooperativeId,
-        network_id: meeting.networkId,
-        meeting_id: meeting.id,
-        filename: checked.filename,
-        content_type: checked.contentType,
-        size_bytes: input.file.bytes.length,
-        content: input.file.bytes,
-        uploaded_by: input.actorUserId,
-        created_at: now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const stored = await storeNetworkFile(trx, {
+      cooperativeId: input.cooperativeId,
+      networkId: meeting.networkId,
+      meetingId: meeting.id,
+      checked,
+      bytes: input.file.bytes,
+      uploadedBy: input.actorUserId,
+      createdAt: now,
+    });
     fileId = stored.id;
   }
   if (draft) {
