@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { jsonb } from "../../db/jsonb.ts";
 import type { DB, OfferKind, OfferStatus } from "../../db/schema.ts";
 import type { ActualCost, MemberInput } from "../domain/allocation/compute.ts";
@@ -329,7 +329,18 @@ async function populationFigures(
  */
 export async function loadPricingsInYear(
   trx: Trx,
-  { cooperativeId, year, offerId }: { cooperativeId: string; year: number; offerId?: string },
+  {
+    cooperativeId,
+    year,
+    offerId,
+    costKeys: withCostKeys = "with",
+  }: {
+    cooperativeId: string;
+    year: number;
+    offerId?: string;
+    /** "only": the cost keys alone (a half-year run); "without": all but them (a year run). */
+    costKeys?: "with" | "only" | "without";
+  },
 ): Promise<PricingInYear[]> {
   let query = trx
     .selectFrom("pricings as p")
@@ -349,6 +360,9 @@ export async function loadPricingsInYear(
     .where("p.year_from", "<=", year)
     .where("p.year_to", ">=", year);
   if (offerId !== undefined) query = query.where("p.offer_id", "=", offerId);
+  if (withCostKeys !== "with") {
+    query = query.where(sql<string>`p.definition->>'kind'`, withCostKeys === "only" ? "=" : "<>", "costKey");
+  }
   const rows = await query.orderBy("o.title").orderBy("o.id").execute();
 
   const first = isoDate(year, 1, 1);

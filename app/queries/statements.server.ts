@@ -65,7 +65,11 @@ async function pricingsOfRun(
   trx: Trx,
   period: RunPeriod,
 ): Promise<{ pricings: PricingInYear[]; missingCosts: string[] }> {
-  const loaded = await loadPricingsInYear(trx, { cooperativeId: period.cooperativeId, year: period.year });
+  const loaded = await loadPricingsInYear(trx, {
+    cooperativeId: period.cooperativeId,
+    year: period.year,
+    costKeys: period.half === null ? "without" : "only",
+  });
   const pricings: PricingInYear[] = [];
   const missingCosts: string[] = [];
   for (const entry of loaded) {
