@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { MeetingInput } from "../app/queries/meetings.server.ts";
 import type { RequestContext } from "../db/request-context.ts";
 import type { DB } from "../db/schema.ts";
 import { sirenFrom, type Tenant } from "./tenants.ts";
@@ -197,4 +198,20 @@ export async function refusal(work: Promise<unknown>, expected: new (...args: ne
     return (error as { code?: string }).code ?? String(error);
   }
   throw new Error("expected a refusal");
+}
+
+/** A meeting's facts as a lead types them (1 April 2027, 09:30–12:00 in Paris), for the meetings' tests. */
+export function meetingFacts(overrides: Partial<MeetingInput> = {}): Omit<MeetingInput, "networkId"> {
+  return {
+    title: "Réunion d'avril",
+    description: "",
+    place: "Salle 3",
+    visioUrl: "",
+    startsAt: new Date("2027-04-01T07:30:00Z"),
+    endsAt: new Date("2027-04-01T10:00:00Z"),
+    capacity: null,
+    reminderDays: [7, 1],
+    agenda: [{ title: "Temps de travail", durationMinutes: 30, presenter: "C. Martin" }],
+    ...overrides,
+  };
 }

@@ -2,6 +2,7 @@ import ICAL from "ical.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withRequestContext } from "../../db/request-context.ts";
 import { createTestDatabase, type TestDatabase, testEngine } from "../../test/database.ts";
+import { meetingFacts } from "../../test/networks.ts";
 import { seedTenant, type Tenant } from "../../test/tenants.ts";
 import { hashToken } from "../auth/tokens.server.ts";
 import {
@@ -34,18 +35,7 @@ describe(`meetings: changes, copies, series, nudges and reminders (${testEngine}
   let database: TestDatabase;
   let a: Tenant;
 
-  const facts = (overrides: Partial<MeetingInput> = {}): Omit<MeetingInput, "networkId"> => ({
-    title: "Réunion du réseau",
-    description: "",
-    place: "Salle 3",
-    visioUrl: "",
-    startsAt: new Date("2027-04-01T07:30:00Z"),
-    endsAt: new Date("2027-04-01T10:00:00Z"),
-    capacity: null,
-    reminderDays: [7, 1],
-    agenda: [{ title: "Tour de table", durationMinutes: 20, presenter: "" }],
-    ...overrides,
-  });
+  const facts = meetingFacts;
   const asLead = <T>(work: Parameters<typeof withRequestContext<T>>[2]) =>
     withRequestContext(database.app, a.context, work);
   /** A scheduled meeting with the network's two people (the referent, the lead) and two guests, each mailed. */
@@ -262,7 +252,7 @@ describe(`meetings: changes, copies, series, nudges and reminders (${testEngine}
       .select(["position", "title", "duration_minutes"])
       .where("meeting_id", "=", copy)
       .execute();
-    expect(agenda).toEqual([{ position: 1, title: "Tour de table", duration_minutes: 20 }]);
+    expect(agenda).toEqual([{ position: 1, title: "Temps de travail", duration_minutes: 30 }]);
     expect(
       await database.owner.selectFrom("meeting_invitees").select("id").where("meeting_id", "=", copy).execute(),
     ).toEqual([]);

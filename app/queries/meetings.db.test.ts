@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RequestContext } from "../../db/request-context.ts";
 import { withRequestContext } from "../../db/request-context.ts";
 import { createTestDatabase, type TestDatabase, testEngine } from "../../test/database.ts";
+import { meetingFacts } from "../../test/networks.ts";
 import { seedTenant, sirenFrom, type Tenant } from "../../test/tenants.ts";
 import { hashToken } from "../auth/tokens.server.ts";
 import {
@@ -39,16 +40,7 @@ describe(`meetings (${testEngine})`, () => {
     withRequestContext(database.app, context, work);
   const input = (overrides: Partial<MeetingInput> = {}): MeetingInput => ({
     networkId: a.networkId,
-    title: "Réunion d'avril",
-    description: "",
-    place: "Salle 3",
-    visioUrl: "",
-    startsAt: new Date("2027-04-01T07:30:00Z"),
-    endsAt: new Date("2027-04-01T10:00:00Z"),
-    capacity: null,
-    reminderDays: [7, 1],
-    agenda: [{ title: "Temps de travail", durationMinutes: 30, presenter: "C. Martin" }],
-    ...overrides,
+    ...meetingFacts(overrides),
   });
   const create = (context: RequestContext, overrides: Partial<MeetingInput> = {}, status = "scheduled" as const) =>
     as(context, (trx) =>
