@@ -30,6 +30,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2710_network_members",
       "2026-11-27T2730_meeting_waitlist_position",
       "2026-11-27T2800_statement_lines_index",
+      "2026-11-27T2900_statement_lines_keys",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 

@@ -1,6 +1,5 @@
 import type { Transaction } from "kysely";
-import { batches } from "../../db/batches.ts";
-import { jsonb } from "../../db/jsonb.ts";
+import { insertJsonRows } from "../../db/json-rows.ts";
 import type { DB, OutboxAttachment } from "../../db/schema.ts";
 
 export interface OutgoingEmail {
@@ -29,22 +28,19 @@ export async function enqueueEmail(trx: Transaction<DB>, email: OutgoingEmail): 
 
 /** Writes emails into the outbox as enqueueEmail does, a few multi-row inserts for many. */
 export async function enqueueEmails(trx: Transaction<DB>, emails: readonly OutgoingEmail[]): Promise<void> {
-  for (const batch of batches(emails, 9)) {
-    await trx
-      .insertInto("outbox_emails")
-      .values(
-        batch.map((email) => ({
-          cooperative_id: email.cooperativeId ?? null,
-          kind: email.kind,
-          to_address: email.to,
-          reply_to: email.replyTo ?? null,
-          subject: email.subject,
-          text_body: email.text,
-          html_body: email.html ?? null,
-          expires_at: email.expiresAt ?? null,
-          attachments: jsonb(email.attachments ?? []),
-        })),
-      )
-      .execute();
-  }
+  await insertJsonRows(
+    trx,
+    "outbox_emails",
+    emails.map((email) => ({
+      cooperative_id: email.cooperativeId ?? null,
+      kind: email.kind,
+      to_address: email.to,
+      reply_to: email.replyTo ?? null,
+      subject: email.subject,
+      text_body: email.text,
+      html_body: email.html ?? null,
+      expires_at: email.expiresAt ?? null,
+      attachments: email.attachments ?? [],
+    })),
+  );
 }

@@ -1,5 +1,6 @@
-import type { Insertable, Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import { batches } from "../../db/batches.ts";
+import { insertJsonRows, type JsonRow } from "../../db/json-rows.ts";
 import type { DB, MembershipRole, NotificationDelivery } from "../../db/schema.ts";
 import { renderNotificationMail } from "../../emails/notification-mail.tsx";
 import type { RenderedEmail } from "../../emails/render.tsx";
@@ -58,7 +59,7 @@ export async function notifyMany(
   notifications: readonly Notification[],
 ): Promise<Record<string, NotificationDelivery>[]> {
   const outcomes: Record<string, NotificationDelivery>[] = [];
-  const digestItems: Insertable<DB["notification_digest_items"]>[] = [];
+  const digestItems: JsonRow<"notification_digest_items">[] = [];
   const emails: OutgoingEmail[] = [];
   const peopleOf = new Map<string, Map<string, Person>>();
   const brands = new Map<string, Awaited<ReturnType<typeof brandOf>>>();
@@ -119,9 +120,7 @@ export async function notifyMany(
       }
     }
   }
-  for (const batch of batches(digestItems, 6)) {
-    await trx.insertInto("notification_digest_items").values(batch).execute();
-  }
+  await insertJsonRows(trx, "notification_digest_items", digestItems);
   await enqueueEmails(trx, emails);
   return outcomes;
 }

@@ -304,6 +304,28 @@ describe(`statements (${testEngine})`, () => {
     );
   });
 
+  it("refuses a line naming another payer or cooperative than its statement's", async () => {
+    const [statement] = await statementsOf2026();
+    if (!statement) throw new Error("no statement issued");
+    const line = await database.owner
+      .selectFrom("statement_lines")
+      .selectAll()
+      .where("statement_id", "=", statement.id)
+      .executeTakeFirstOrThrow();
+    const { id: _id, ...copy } = line;
+    const otherPayer = statement.organisation_id === a.communeId ? a.operatorId : a.communeId;
+    for (const wrong of [
+      { organisation_id: otherPayer },
+      { cooperative_id: b.cooperativeId, organisation_id: b.communeId },
+    ]) {
+      const attempt = database.owner
+        .insertInto("statement_lines")
+        .values({ ...copy, position: 99, ...wrong })
+        .execute();
+      expect(await errorCode(attempt)).toBe("23503");
+    }
+  });
+
   it("a backdated subscription produces a rectifying statement carrying only the difference; the original untouched", async () => {
     const before = await statementsOf2026();
     const linesBefore = await database.owner.selectFrom("statement_lines").selectAll().orderBy("id").execute();

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import { batches } from "../../db/batches.ts";
-import { jsonb } from "../../db/jsonb.ts";
+import { insertJsonRows } from "../../db/json-rows.ts";
 import type { DB, StatementKind } from "../../db/schema.ts";
 import { recordEvent } from "../audit.server.ts";
 import { AllocationError } from "../domain/allocation/errors.ts";
@@ -329,18 +329,17 @@ async function writeStatements(
       period: label,
       payer_name: draft.payer.name,
       payer_siren: draft.payer.siren,
-      council_decisions: jsonb(decisions.get(draft.payer.organisationId) ?? []),
+      council_decisions: decisions.get(draft.payer.organisationId) ?? [],
       gross_cents: totals.grossCents,
       subsidy_cents: totals.subsidyCents,
       net_cents: totals.netCents,
       issued_by: input.actorUserId,
     };
   });
-  // Multi-row inserts: a statement is 19 bind parameters, a line 15.
+  // One insert for the statements and one for their lines, the rows as JSON.
   const idOfSequence = new Map<number, string>();
-  for (const batch of batches(rows, 19)) {
-    const inserted = await trx.insertInto("statements").values(batch).returning(["id", "sequence"]).execute();
-    for (const row of inserted) idOfSequence.set(row.sequence, row.id);
+  for (const row of await insertJsonRows(trx, "statements", rows, ["id", "sequence"])) {
+    idOfSequence.set(row.sequence, row.id);
   }
   const written: WrittenStatement[] = rows.map((row) => {
     const id = idOfSequence.get(row.sequence);
@@ -373,8 +372,9 @@ async function writeStatements(
       explanation: line.explanation,
     })),
   );
-  for (const batch of batches(lines, 15)) await trx.insertInto("statement_lines").values(batch).execute();
+  await insertJsonRows(trx, "statement_lines", lines);
 
+  const payBy = formatCalendarDate(dueOn);
   const referents = await trx
     .selectFrom("memberships")
     .select(["user_id", "organisation_id"])
@@ -403,7 +403,7 @@ async function writeStatements(
         recipients: referentsOf.get(statement.organisationId) ?? [],
         title: `${what} n° ${statement.number} (${label}) émis pour ${statement.payerName}`,
         body:
-          `Montant net : ${formatEuros(statement.netCents)}, à régler au plus tard le ${formatCalendarDate(dueOn)}. ` +
+          `Montant net : ${formatEuros(statement.netCents)}, à régler au plus tard le ${payBy}. ` +
           "Chaque ligne est expliquée sur le portail.",
         path: `/appels-de-fonds/${statement.id}`,
       };

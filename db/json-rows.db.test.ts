@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase, testEngine } from "../test/database.ts";
+import { seedTenant, type Tenant } from "../test/tenants.ts";
+import { insertJsonRows } from "./json-rows.ts";
+import { withRequestContext } from "./request-context.ts";
+
+describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
+  let database: TestDatabase;
+  let a: Tenant;
+  let b: Tenant;
+  const mail = (cooperativeId: string, index: number) => ({
+    cooperative_id: cooperativeId,
+    kind: "probe",
+    to_address: `personne-${index}@example.org`,
+    subject: `Objet « ${index} » \\ "guillemets"\u202f!`,
+    text_body: `ligne 1\nligne 2 — ${index}`,
+    html_body: null,
+    expires_at: new Date("2031-05-06T07:08:09.123Z"),
+    attachments: [{ filename: "a.ics", contentType: "text/calendar", content: "BEGIN:VCALENDAR" }],
+  });
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ poolSize: 1 });
+    a = await seedTenant(database.owner, "A", "213400");
+    b = await seedTenant(database.owner, "B", "215700");
+  });
+  afterAll(() => database.close());
+
+  it("stores 50,000 rows in one statement, values as given, defaults for the columns left out, returning each", async () => {
+    const rows = Array.from({ length: 50_000 }, (_, index) => mail(a.cooperativeId, index));
+    const returned = await withRequestContext(database.app, a.context, (trx) =>
+      insertJsonRows(trx, "outbox_emails", rows, ["id", "to_address"]),
+    );
+    expect(returned).toHaveLength(50_000);
+    expect(new Set(returned.map((row) => row.to_address)).size).toBe(50_000);
+    const stored = await database.owner
+      .selectFrom("outbox_emails")
+      .selectAll()
+      .where("to_address", "=", "personne-123@example.org")
+      .executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({
+      subject: `Objet « 123 » \\ "guillemets"\u202f!`,
+      text_body: "ligne 1\nligne 2 — 123",
+      html_body: null,
+      status: "pending",
+      attempts: 0,
+      attachments: [{ filename: "a.ics", contentType: "text/calendar", content: "BEGIN:VCALENDAR" }],
+    });
+    expect(stored.expires_at?.toISOString()).toBe("2031-05-06T07:08:09.123Z");
+    expect(stored.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("inserts nothing for no rows, and row-level security refuses a row of another cooperative: none stored", async () => {
+    await expect(
+      withRequestContext(database.app, a.context, (trx) => insertJsonRows(trx, "outbox_emails", [])),
+    ).resolves.toEqual([]);
+    const attempt = withRequestContext(database.app, a.context, (trx) =>
+      insertJsonRows(trx, "outbox_emails", [mail(a.cooperativeId, -1), mail(b.cooperativeId, -2)]),
+    );
+    await expect(attempt).rejects.toThrow(/row-level security/);
+    const leaked = await database.owner
+      .selectFrom("outbox_emails")
+      .select("id")
+      .where("to_address", "in", ["personne--1@example.org", "personne--2@example.org"])
+      .execute();
+    expect(leaked).toEqual([]);
+  });
+});
