@@ -64,9 +64,10 @@ export async function applyRequestContext(
   context: RequestContext,
   lookup: Lookup = {},
 ): Promise<void> {
-  await sql.raw(`SET LOCAL ROLE ${APP_ROLE}`).execute(trx);
+  // set_config('role', …, true) is SET LOCAL ROLE: one round trip for the role and the context.
   await sql`
-    SELECT set_config('app.user_id', ${context.userId ?? ""}, true),
+    SELECT set_config('role', ${APP_ROLE}, true),
+           set_config('app.user_id', ${context.userId ?? ""}, true),
            set_config('app.cooperative_id', ${context.cooperativeId ?? ""}, true),
            set_config('app.organisation_id', ${context.organisationId ?? ""}, true),
            set_config('app.role', ${context.role ?? ""}, true),

@@ -394,7 +394,6 @@ export interface StatementsTable {
 }
 
 export interface StatementLinesTable {
-  id: Generated<string>;
   cooperative_id: string;
   statement_id: string;
   organisation_id: string;

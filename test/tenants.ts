@@ -754,6 +754,7 @@ export const TENANT_TABLE_SPECS: Record<string, TableSpec> = {
     },
   },
   statement_lines: {
+    keyColumn: "position",
     insertInto: async (trx, victim) => {
       const statement = await trx
         .selectFrom("statements")

@@ -9,9 +9,20 @@ export function formatInteger(value: number): string {
   return integer.format(value);
 }
 
-/** "2026-11-27" (a calendar date, no time zone) -> "27 novembre 2026". */
+const calendarDates = new Map<string, string>();
+
+/**
+ * "2026-11-27" (a calendar date, no time zone) -> "27 novembre 2026". Remembered: a year's statements write the same
+ * few council decision dates hundreds of thousands of times, and Intl formats a date in microseconds.
+ */
 export function formatCalendarDate(isoDate: string): string {
-  return longDate.format(new Date(`${isoDate}T00:00:00Z`));
+  let formatted = calendarDates.get(isoDate);
+  if (formatted === undefined) {
+    formatted = longDate.format(new Date(`${isoDate}T00:00:00Z`));
+    if (calendarDates.size > 10_000) calendarDates.clear();
+    calendarDates.set(isoDate, formatted);
+  }
+  return formatted;
 }
 
 const isoDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" });

@@ -312,7 +312,6 @@ describe(`statements (${testEngine})`, () => {
       .selectAll()
       .where("statement_id", "=", statement.id)
       .executeTakeFirstOrThrow();
-    const { id: _id, ...copy } = line;
     const otherPayer = statement.organisation_id === a.communeId ? a.operatorId : a.communeId;
     for (const wrong of [
       { organisation_id: otherPayer },
@@ -320,7 +319,7 @@ describe(`statements (${testEngine})`, () => {
     ]) {
       const attempt = database.owner
         .insertInto("statement_lines")
-        .values({ ...copy, position: 99, ...wrong })
+        .values({ ...line, position: 99, ...wrong })
         .execute();
       expect(await errorCode(attempt)).toBe("23503");
     }
@@ -328,7 +327,17 @@ describe(`statements (${testEngine})`, () => {
 
   it("a backdated subscription produces a rectifying statement carrying only the difference; the original untouched", async () => {
     const before = await statementsOf2026();
-    const linesBefore = await database.owner.selectFrom("statement_lines").selectAll().orderBy("id").execute();
+    const linesBefore = await database.owner
+      .selectFrom("statement_lines")
+      .selectAll()
+      .where(
+        "statement_id",
+        "in",
+        before.map((statement) => statement.id),
+      )
+      .orderBy("statement_id")
+      .orderBy("position")
+      .execute();
     // Commune 22 joined on 1 April, not 1 July.
     await database.owner
       .updateTable("subscriptions")
@@ -344,11 +353,12 @@ describe(`statements (${testEngine})`, () => {
         .selectFrom("statement_lines")
         .selectAll()
         .where(
-          "id",
+          "statement_id",
           "in",
-          linesBefore.map((l) => l.id),
+          before.map((statement) => statement.id),
         )
-        .orderBy("id")
+        .orderBy("statement_id")
+        .orderBy("position")
         .execute(),
     ).toEqual(linesBefore);
     const original = before.find((statement) => statement.organisation_id === year.communes.c22);

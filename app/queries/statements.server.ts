@@ -195,18 +195,16 @@ export async function previewRun(trx: Trx, period: RunPeriod): Promise<RunPrevie
  * previous one committed. A rolled-back transaction gives its numbers back.
  */
 async function lockNumbering(trx: Trx, cooperativeId: string, year: number): Promise<void> {
+  // An upsert that changes nothing still locks the row it meets, waiting for whoever holds it: one round trip.
   await trx
     .insertInto("statement_counters")
     .values({ cooperative_id: cooperativeId, year })
-    .onConflict((conflict) => conflict.columns(["cooperative_id", "year"]).doNothing())
+    .onConflict((conflict) =>
+      conflict
+        .columns(["cooperative_id", "year"])
+        .doUpdateSet((eb) => ({ last_sequence: eb.ref("statement_counters.last_sequence") })),
+    )
     .execute();
-  await trx
-    .selectFrom("statement_counters")
-    .select("last_sequence")
-    .where("cooperative_id", "=", cooperativeId)
-    .where("year", "=", year)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
 }
 
 /** Takes `count` numbers after the last one (the numbering is locked): returns the first. */

@@ -5,6 +5,8 @@ import { type Kysely, sql } from "kysely";
 // then by payer) and its payer organisation (implied: the statement's own key checks that its payer belongs to its
 // cooperative). One key on (statement_id, cooperative_id, organisation_id) keeps both rules — a line belongs to its
 // statement's cooperative and payer — for one lookup per line instead of three (the statements benchmark, issue 7).
+// Nor did a line need an id of its own: it is the line at `position` of its statement, and nothing refers to it.
+// (statement_id, position) becomes its primary key, the random uuid and its index go.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE statements ADD CONSTRAINT statements_id_cooperative_organisation_key
@@ -15,9 +17,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
               DROP CONSTRAINT statement_lines_organisation_id_cooperative_id_fkey,
               ADD CONSTRAINT statement_lines_statement_fkey FOREIGN KEY (statement_id, cooperative_id, organisation_id)
                 REFERENCES statements (id, cooperative_id, organisation_id)`.execute(db);
+  await sql`ALTER TABLE statement_lines DROP CONSTRAINT statement_lines_pkey`.execute(db);
+  await sql`ALTER TABLE statement_lines DROP COLUMN id`.execute(db);
+  await sql`ALTER TABLE statement_lines DROP CONSTRAINT statement_lines_statement_id_position_key,
+              ADD CONSTRAINT statement_lines_pkey PRIMARY KEY (statement_id, position)`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`ALTER TABLE statement_lines DROP CONSTRAINT statement_lines_pkey`.execute(db);
+  await sql`ALTER TABLE statement_lines ADD CONSTRAINT statement_lines_statement_id_position_key
+              UNIQUE (statement_id, position)`.execute(db);
+  await sql`ALTER TABLE statement_lines ADD COLUMN id uuid PRIMARY KEY DEFAULT gen_random_uuid()`.execute(db);
   await sql`ALTER TABLE statement_lines
               DROP CONSTRAINT statement_lines_statement_fkey,
               ADD FOREIGN KEY (statement_id, cooperative_id) REFERENCES statements (id, cooperative_id),
