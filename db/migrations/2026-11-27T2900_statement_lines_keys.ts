@@ -6,7 +6,8 @@ import { type Kysely, sql } from "kysely";
 // cooperative). One key on (statement_id, cooperative_id, organisation_id) keeps both rules — a line belongs to its
 // statement's cooperative and payer — for one lookup per line instead of three (the statements benchmark, issue 7).
 // Nor did a line need an id of its own: it is the line at `position` of its statement, and nothing refers to it.
-// (statement_id, position) becomes its primary key, the random uuid and its index go.
+// (statement_id, position) becomes its primary key, the random uuid and its index go. The statements' unique
+// (id, cooperative_id) and (id, organisation_id) served only the lines' old keys: they go too.
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE statements ADD CONSTRAINT statements_id_cooperative_organisation_key
@@ -21,9 +22,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE statement_lines DROP COLUMN id`.execute(db);
   await sql`ALTER TABLE statement_lines DROP CONSTRAINT statement_lines_statement_id_position_key,
               ADD CONSTRAINT statement_lines_pkey PRIMARY KEY (statement_id, position)`.execute(db);
+  await sql`ALTER TABLE statements DROP CONSTRAINT statements_id_cooperative_id_key,
+              DROP CONSTRAINT statements_id_organisation_id_key`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`ALTER TABLE statements ADD CONSTRAINT statements_id_cooperative_id_key UNIQUE (id, cooperative_id),
+              ADD CONSTRAINT statements_id_organisation_id_key UNIQUE (id, organisation_id)`.execute(db);
   await sql`ALTER TABLE statement_lines DROP CONSTRAINT statement_lines_pkey`.execute(db);
   await sql`ALTER TABLE statement_lines ADD CONSTRAINT statement_lines_statement_id_position_key
               UNIQUE (statement_id, position)`.execute(db);
