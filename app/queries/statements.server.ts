@@ -1,4 +1,4 @@
-import { sql, type Transaction } from "kysely";
+import { type Selectable, sql, type Transaction } from "kysely";
 import { batches } from "../../db/batches.ts";
 import { insertJsonRows } from "../../db/json-rows.ts";
 import type { DB, StatementKind } from "../../db/schema.ts";
@@ -439,10 +439,13 @@ export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult
   const period: RunPeriod = { cooperativeId: input.cooperativeId, year: input.year, half: input.half };
   const label = periodLabel(period.year, period.half);
   await lockNumbering(trx, period.cooperativeId, period.year);
-  await sql`INSERT INTO statement_runs (cooperative_id, year, half)
-            VALUES (${period.cooperativeId}, ${period.year}, ${period.half})
-            ON CONFLICT (cooperative_id, year, (coalesce(half, 0))) DO NOTHING`.execute(trx);
-  const run = await findRun(trx, period, { lock: true });
+  const created = await sql<Selectable<DB["statement_runs"]>>`
+    INSERT INTO statement_runs (cooperative_id, year, half)
+    VALUES (${period.cooperativeId}, ${period.year}, ${period.half})
+    ON CONFLICT (cooperative_id, year, (coalesce(half, 0))) DO NOTHING
+    RETURNING *`.execute(trx);
+  // A run created here is this transaction's until it ends; one that existed is locked before it is read.
+  const run = created.rows[0] ?? (await findRun(trx, period, { lock: true }));
   if (!run) throw new StatementError("Période d'appels de fonds introuvable.");
   if (run.status === "issued") throw new StatementError(issuedMessage(label, run.issued_at));
   const { pricings, missingCosts } = await pricingsOfRun(trx, period);
@@ -463,13 +466,17 @@ export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult
     drafts: payers.map((payer) => ({ payer, kind: "statement", corrects: null })),
   });
 
-  const pricingIds = [...new Set(pricings.map((entry) => entry.pricing.id))];
-  const frozen = await trx
-    .updateTable("pricings")
-    .set({ frozen_at: new Date() })
-    .where("id", "in", pricingIds)
-    .where("frozen_at", "is", null)
-    .executeTakeFirst();
+  // A pricing once frozen stays so: only those read unfrozen are written (none, for a 2nd half-year).
+  const pricingIds = [...new Set(pricings.filter((entry) => !entry.pricing.frozenAt).map((entry) => entry.pricing.id))];
+  const frozen =
+    pricingIds.length === 0
+      ? { numUpdatedRows: 0n }
+      : await trx
+          .updateTable("pricings")
+          .set({ frozen_at: new Date() })
+          .where("id", "in", pricingIds)
+          .where("frozen_at", "is", null)
+          .executeTakeFirst();
 
   await trx
     .updateTable("statement_runs")
