@@ -50,7 +50,7 @@ describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
     expect(stored.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it("inserts nothing for no rows, and row-level security refuses a row of another cooperative: none stored", async () => {
+  it("inserts nothing for no rows; refuses rows of uneven columns, and row-level security a row of another cooperative: none stored", async () => {
     await expect(
       withRequestContext(database.app, a.context, (trx) => insertJsonRows(trx, "outbox_emails", [])),
     ).resolves.toEqual([]);
@@ -58,10 +58,15 @@ describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
       insertJsonRows(trx, "outbox_emails", [mail(a.cooperativeId, -1), mail(b.cooperativeId, -2)]),
     );
     await expect(attempt).rejects.toThrow(/row-level security/);
+    const { html_body: _dropped, ...withoutHtml } = mail(a.cooperativeId, -3);
+    const uneven = withRequestContext(database.app, a.context, (trx) =>
+      insertJsonRows(trx, "outbox_emails", [mail(a.cooperativeId, -4), withoutHtml]),
+    );
+    await expect(uneven).rejects.toThrow(/every row must give the columns/);
     const leaked = await database.owner
       .selectFrom("outbox_emails")
       .select("id")
-      .where("to_address", "in", ["personne--1@example.org", "personne--2@example.org"])
+      .where("to_address", "like", "personne--%")
       .execute();
     expect(leaked).toEqual([]);
   });

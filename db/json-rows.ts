@@ -20,6 +20,12 @@ export async function insertJsonRows<T extends keyof DB & string, R extends keyo
   const [first] = rows;
   if (!first) return [];
   const columns = Object.keys(first);
+  // A row without one of the first row's columns would store NULL there, not the column's default: refused.
+  for (const row of rows) {
+    if (Object.keys(row).length !== columns.length || columns.some((column) => !(column in row))) {
+      throw new Error(`insertJsonRows(${table}): every row must give the columns ${columns.join(", ")}`);
+    }
+  }
   const columnList = sql.join(columns.map((column) => sql.ref(column)));
   const returningList =
     returning.length > 0 ? sql` RETURNING ${sql.join(returning.map((column) => sql.ref(column)))}` : sql``;
