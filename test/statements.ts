@@ -171,3 +171,16 @@ export function completeFixtureCostKey(owner: Kysely<DB>, tenant: Tenant, cents:
     })
     .execute();
 }
+
+/**
+ * The fingerprint the statements page's confirmation carries (what the admin reviewed), read from the page at
+ * `/appels-de-fonds?…&confirmer=emettre` fetched with the admin's cookie: the portal issues only that.
+ */
+export async function reviewedFingerprint(portalUrl: string, cookie: string, query = "annee=2026"): Promise<string> {
+  const page = await (
+    await fetch(`${portalUrl}/appels-de-fonds?${query}&confirmer=emettre`, { headers: { Cookie: cookie } })
+  ).text();
+  const fingerprint = /name="empreinte" value="([0-9a-f]{64})"/.exec(page)?.[1];
+  if (!fingerprint) throw new Error("no fingerprint on the confirmation");
+  return fingerprint;
+}

@@ -10,6 +10,7 @@ import {
   listStatements,
   previewRun,
   rectifyRun,
+  reviewFingerprint,
   StatementError,
   statementDocument,
 } from "./statements.server.ts";
@@ -45,7 +46,7 @@ describe(`statements (${testEngine})`, () => {
   const as = <T>(context: RequestContext, work: Parameters<typeof withRequestContext<T>>[2]) =>
     withRequestContext(database.app, context, work);
   const period = () => ({ cooperativeId: a.cooperativeId, year: 2026, half: null });
-  const issue = (extra: { issuedOn?: string; half?: 1 | 2 | null } = {}) =>
+  const issue = (extra: { issuedOn?: string; half?: 1 | 2 | null; reviewed?: string } = {}) =>
     as(a.context, (trx) =>
       issueRun(trx, {
         ...period(),
@@ -130,11 +131,43 @@ describe(`statements (${testEngine})`, () => {
     }
   });
 
+  it("issues only what was reviewed: a change since the preview, or no preview, is refused and writes nothing", async () => {
+    const reviewed = reviewFingerprint((await as(a.context, (trx) => previewRun(trx, period()))).payers);
+    expect(reviewed).toMatch(/^[0-9a-f]{64}$/);
+    // Commune 22 declares it joined on 1 April, not 1 July, after the admin read the preview.
+    const { starts_on: joined } = await database.owner
+      .selectFrom("subscriptions")
+      .select("starts_on")
+      .where("id", "=", year.subscriptionOfC22)
+      .executeTakeFirstOrThrow();
+    const setJoined = (day: string | null) =>
+      database.owner
+        .updateTable("subscriptions")
+        .set({ starts_on: day })
+        .where("id", "=", year.subscriptionOfC22)
+        .execute();
+    await setJoined("2026-04-01");
+    try {
+      expect(await refusal(issue({ reviewed }))).toContain("Les montants ont changé depuis votre relecture");
+      expect(await refusal(issue({ reviewed: "" }))).toContain("Relisez les montants avant d'émettre");
+      const changed = reviewFingerprint((await as(a.context, (trx) => previewRun(trx, period()))).payers);
+      expect(changed).not.toBe(reviewed);
+      expect(await statementsOf2026()).toEqual([]);
+      expect(await counter()).toBe(0);
+      expect(await frozenPricings()).toEqual([]);
+    } finally {
+      await setJoined(joined);
+    }
+    // As it was: the same fingerprint again.
+    expect(reviewFingerprint((await as(a.context, (trx) => previewRun(trx, period()))).payers)).toBe(reviewed);
+  });
+
   it("issues the year without the cost keys: one statement per payer numbered without gaps, adding up to the pricings' amounts to the cent", async () => {
     const preview = await as(a.context, (trx) => previewRun(trx, period()));
     expect(preview.problems).toEqual([]);
     expect(preview.run.status).toBe("draft");
-    const result = await issue();
+    // Issued as reviewed: the preview's fingerprint.
+    const result = await issue({ reviewed: reviewFingerprint(preview.payers) });
 
     const statements = await statementsOf2026();
     // The e-services' subscribers, by SIREN: the fixture commune, communes 22 and 33. The operator, only invoiced

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type Selectable, sql, type Transaction } from "kysely";
 import { batches } from "../../db/batches.ts";
 import { insertJsonRows } from "../../db/json-rows.ts";
@@ -415,6 +416,43 @@ export interface IssueInput extends RunPeriod {
   publicUrl: string;
   /** ISO date; default: today in Paris. */
   issuedOn?: string;
+  /**
+   * The fingerprint (reviewFingerprint) of the preview the admin confirmed: given, the run is issued only if it
+   * computes the very same statements now (the portal's form); left out, what is computed now (the command line).
+   */
+  reviewed?: string;
+}
+
+/**
+ * What a review showed, in 64 hex digits: every payer, line, amount and explanation in order. Issuing compares it
+ * with its own computation, so that nothing else than what the admin read is issued (a subscription, a figure or
+ * a pricing changed meanwhile makes it differ).
+ */
+export function reviewFingerprint(payers: readonly PayerDraft[]): string {
+  const hash = createHash("sha256");
+  for (const payer of payers) {
+    hash.update(`${payer.organisationId}\u0000${payer.siren}\u0000${payer.name}\u0001`);
+    for (const line of payer.lines) {
+      hash.update(
+        [
+          line.offerId,
+          line.pricingId,
+          line.itemKey,
+          line.offerTitle,
+          line.itemLabel,
+          line.model,
+          line.grossCents,
+          line.subsidyCents,
+          line.netCents,
+          line.prorationGapCents,
+          line.explanation,
+        ].join("\u0000"),
+      );
+      hash.update("\u0001");
+    }
+    hash.update("\u0002");
+  }
+  return hash.digest("hex");
 }
 
 export interface IssueResult {
@@ -455,6 +493,14 @@ export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult
   const report = compute(pricings, period.year, await operatorName(trx, period.cooperativeId));
   const payers = groupByPayer(report.rows);
   if (payers.length === 0) throw new StatementError(`Aucune quote-part à appeler pour la période « ${label} ».`);
+  if (input.reviewed !== undefined && input.reviewed !== reviewFingerprint(payers)) {
+    throw new StatementError(
+      input.reviewed === ""
+        ? "Relisez les montants avant d'émettre : ouvrez la prévisualisation, puis confirmez l'émission."
+        : "Les montants ont changé depuis votre relecture (une adhésion, une population, un coût ou une tarification " +
+            "a été modifié entre-temps) : rien n'a été émis. Relisez la prévisualisation mise à jour, puis confirmez.",
+    );
+  }
 
   const issuedOn = input.issuedOn ?? parisToday();
   const statements = await writeStatements(trx, {

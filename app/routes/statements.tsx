@@ -14,6 +14,7 @@ import {
   listStatements,
   previewRun,
   rectifyRun,
+  reviewFingerprint,
   StatementError,
   type StatementSummary,
   statementIdsOfYear,
@@ -139,10 +140,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     statements,
     exports,
     confirming: confirming === "emettre" || confirming === "rectifier" ? confirming : null,
+    // What the confirmation issues: exactly these statements, or a refusal if they changed meanwhile.
+    fingerprint: confirming === "emettre" ? reviewFingerprint(preview.payers) : null,
   };
 }
 
 const actionSchema = z.object({ intent: z.enum(["issue", "rectify", "export"], { error: "Action inconnue." }) });
+const fingerprintSchema = z.string().regex(/^[0-9a-f]{64}$/);
 const exportFormatSchema = z.enum(STATEMENT_EXPORT_FORMATS, { error: "Choisissez le format CSV ou XLSX." });
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -164,11 +168,17 @@ export async function action({ request, context }: Route.ActionArgs) {
     actorUserId: who.userId,
     publicUrl: context.get(servicesContext).publicUrl,
   };
+  // Issued only as reviewed: a missing or altered fingerprint is refused like a changed one.
+  const reviewed = fingerprintSchema.safeParse(form.get("empreinte"));
   try {
     // A refusal is thrown out of the transaction, which rolls back: nothing of it is written.
     const result = await context
       .get(requestScopeContext)
-      .transaction((trx) => (intent.data.intent === "issue" ? issueRun(trx, input) : rectifyRun(trx, input)));
+      .transaction((trx) =>
+        intent.data.intent === "issue"
+          ? issueRun(trx, { ...input, reviewed: reviewed.success ? reviewed.data : "" })
+          : rectifyRun(trx, input),
+      );
     const first = result.statements[0]?.number;
     const last = result.statements.at(-1)?.number;
     const what = intent.data.intent === "issue" ? "appel(s) de fonds émis" : "appel(s) de fonds rectificatif(s) émis";
@@ -337,6 +347,7 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
               <input type="hidden" name="intent" value="issue" />
               <input type="hidden" name="annee" value={data.year} />
               <input type="hidden" name="semestre" value={data.half ?? ""} />
+              <input type="hidden" name="empreinte" value={data.fingerprint ?? ""} />
               <button type="submit">Confirmer l'émission</button> <Link to={`?${query}`}>Annuler</Link>
             </Form>
           ) : (

@@ -6,7 +6,7 @@ import { STATEMENTS_SHEET_NAME } from "../../app/domain/statement-exports/xlsx.t
 import { statementDocumentsOfYear } from "../../app/queries/statements.server.ts";
 import type { Database } from "../../db/engine.ts";
 import { createTestDatabase } from "../database.ts";
-import { completeFixtureCostKey, seedStatementsYear } from "../statements.ts";
+import { completeFixtureCostKey, reviewedFingerprint, seedStatementsYear } from "../statements.ts";
 import { addOperatorAdmin, seedTenant, type Tenant } from "../tenants.ts";
 import { servePortal, sessionCookieFor } from "./server.ts";
 import { startStatementsExport, waitForStatementsExport } from "./statement-exports.ts";
@@ -34,7 +34,8 @@ describe("the statements' whole-year export over HTTP: started, built in the bac
     secondAdmin = await sessionCookieFor(database, secondAdminId);
     referent = await sessionCookieFor(database, a.referentUserId);
     adminOfB = await sessionCookieFor(database, b.adminUserId);
-    const issued = await post(admin, { intent: "issue", annee: "2026", semestre: "" });
+    const empreinte = await reviewedFingerprint(portal.url, admin);
+    const issued = await post(admin, { intent: "issue", annee: "2026", semestre: "", empreinte });
     expect(issued.status).toBe(200);
   });
   afterAll(async () => {

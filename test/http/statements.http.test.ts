@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/engine.ts";
 import { createTestDatabase } from "../database.ts";
-import { seedStatementsYear } from "../statements.ts";
+import { reviewedFingerprint, seedStatementsYear } from "../statements.ts";
 import { seedTenant, type Tenant } from "../tenants.ts";
 import { servePortal, sessionCookieFor } from "./server.ts";
 
@@ -52,7 +52,12 @@ describe("appels de fonds over HTTP: the admin reviews and issues the year, the 
     expect(preview).toContain("Plateforme e-services — Offre de base");
     expect(preview).toContain("Au prorata de la population totale 2026");
     expect(preview).toContain("Confirmer l&#x27;émission");
-    const issued = await post({ intent: "issue", annee: "2026", semestre: "" });
+    // Only what was reviewed is issued: without the confirmation's fingerprint, nothing.
+    const unreviewed = await post({ intent: "issue", annee: "2026", semestre: "" });
+    expect(unreviewed.status).toBe(400);
+    expect(await unreviewed.text()).toContain("Relisez les montants avant d&#x27;émettre");
+    const empreinte = await reviewedFingerprint(portal.url, admin);
+    const issued = await post({ intent: "issue", annee: "2026", semestre: "", empreinte });
     expect(issued.status).toBe(200);
     // The year leaves the cost keys to their half-years: the e-services' three subscribers, the commune first.
     expect(await issued.text()).toContain("3 appel(s) de fonds émis (n° 2026-0001 à 2026-0003).");
@@ -77,7 +82,7 @@ describe("appels de fonds over HTTP: the admin reviews and issues the year, the 
     expect(pdf.headers.get("Content-Type")).toBe("application/pdf");
     expect(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5))).toBe("%PDF-");
 
-    const again = await post({ intent: "issue", annee: "2026", semestre: "" });
+    const again = await post({ intent: "issue", annee: "2026", semestre: "", empreinte });
     expect(again.status).toBe(400);
     expect(await again.text()).toContain("ont déjà été émis");
   });
