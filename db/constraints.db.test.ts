@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isValidSiren } from "../app/domain/siren.ts";
+import { statementNumber } from "../app/domain/statements.ts";
 import { createTestDatabase, testEngine } from "../test/database.ts";
 import { seedTenant, sirenFrom, type Tenant } from "../test/tenants.ts";
 import type { Database } from "./engine.ts";
@@ -70,5 +71,38 @@ describe(`the data model refuses bad data (${testEngine})`, () => {
         })
         .execute(),
     ).rejects.toMatchObject({ code: "23503" });
+  });
+
+  it("numbers a statement as the application does, past the 9,999th of a year too", async () => {
+    const run = await database.owner
+      .insertInto("statement_runs")
+      .values({ cooperative_id: tenant.cooperativeId, year: 2031 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const statement = (sequence: number, number: string) =>
+      database.owner
+        .insertInto("statements")
+        .values({
+          cooperative_id: tenant.cooperativeId,
+          run_id: run.id,
+          organisation_id: tenant.communeId,
+          year: 2031,
+          sequence,
+          number,
+          kind: "statement",
+          issued_on: "2031-12-01",
+          due_on: "2031-12-31",
+          budget_year: 2031,
+          period: "Année 2031",
+          payer_name: "Commune",
+          payer_siren: "213400000",
+          gross_cents: 0,
+          subsidy_cents: 0,
+          net_cents: 0,
+        })
+        .execute();
+    for (const sequence of [1, 9_999, 10_000, 123_456]) await statement(sequence, statementNumber(2031, sequence));
+    await expect(statement(10_001, "2031-1000")).rejects.toMatchObject({ code: "23514" });
+    await expect(statement(7, "2031-7")).rejects.toMatchObject({ code: "23514" });
   });
 });

@@ -31,6 +31,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2730_meeting_waitlist_position",
       "2026-11-27T2800_statement_lines_index",
       "2026-11-27T2900_statement_lines_keys",
+      "2026-11-27T2910_statement_numbers",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
