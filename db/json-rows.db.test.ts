@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase, testEngine } from "../test/database.ts";
 import { seedTenant, type Tenant } from "../test/tenants.ts";
 import { insertJsonRows } from "./json-rows.ts";
+import { jsonb } from "./jsonb.ts";
 import { withRequestContext } from "./request-context.ts";
 
 describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
@@ -16,7 +17,7 @@ describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
     text_body: `ligne 1\nligne 2 — ${index}`,
     html_body: null,
     expires_at: new Date("2031-05-06T07:08:09.123Z"),
-    attachments: [{ filename: "a.ics", contentType: "text/calendar", content: "BEGIN:VCALENDAR" }],
+    attachments: [{ filename: "a.ics", contentType: "text/calendar", contentBase64: "QkVHSU46VkNBTEVOREFS" }],
   });
 
   beforeAll(async () => {
@@ -44,7 +45,7 @@ describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
       html_body: null,
       status: "pending",
       attempts: 0,
-      attachments: [{ filename: "a.ics", contentType: "text/calendar", content: "BEGIN:VCALENDAR" }],
+      attachments: [{ filename: "a.ics", contentType: "text/calendar", contentBase64: "QkVHSU46VkNBTEVOREFS" }],
     });
     expect(stored.expires_at?.toISOString()).toBe("2031-05-06T07:08:09.123Z");
     expect(stored.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -63,6 +64,17 @@ describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
       insertJsonRows(trx, "outbox_emails", [mail(a.cooperativeId, -4), withoutHtml]),
     );
     await expect(uneven).rejects.toThrow(/every row must give the columns/);
+    // What JSON would not carry as given: a jsonb() builder (written {}), undefined (dropped), NaN (null).
+    for (const [column, value] of [
+      ["attachments", jsonb([])],
+      ["reply_to", undefined],
+      ["expires_at", Number.NaN],
+    ] as const) {
+      const attempt = withRequestContext(database.app, a.context, (trx) =>
+        insertJsonRows(trx, "outbox_emails", [{ ...mail(a.cooperativeId, -5), [column]: value } as never]),
+      );
+      await expect(attempt, column).rejects.toThrow(`${column} = `);
+    }
     const leaked = await database.owner
       .selectFrom("outbox_emails")
       .select("id")

@@ -27,6 +27,21 @@ async function errorCode(work: Promise<unknown>): Promise<string | undefined> {
   return undefined;
 }
 
+/** The SQLSTATE and constraint of the error `work` fails with (postgres.js and PGlite name the latter apart). */
+async function violatedConstraint(work: Promise<unknown>) {
+  try {
+    await work;
+  } catch (error) {
+    const { code, constraint_name, constraint } = error as {
+      code?: string;
+      constraint_name?: string;
+      constraint?: string;
+    };
+    return { code, constraint: constraint_name ?? constraint };
+  }
+  return null;
+}
+
 async function refusal(work: Promise<unknown>): Promise<string> {
   try {
     await work;
@@ -56,9 +71,15 @@ describe(`statements (${testEngine})`, () => {
         ...extra,
       }),
     );
-  const rectify = () =>
+  const rectify = (reviewed?: string) =>
     as(a.context, (trx) =>
-      rectifyRun(trx, { ...period(), actorUserId: a.adminUserId, publicUrl: PUBLIC_URL, issuedOn: "2026-11-30" }),
+      rectifyRun(trx, {
+        ...period(),
+        actorUserId: a.adminUserId,
+        publicUrl: PUBLIC_URL,
+        issuedOn: "2026-11-30",
+        ...(reviewed === undefined ? {} : { reviewed }),
+      }),
     );
   const statementsOf2026 = () =>
     database.owner
@@ -348,13 +369,17 @@ describe(`statements (${testEngine})`, () => {
     const otherPayer = statement.organisation_id === a.communeId ? a.operatorId : a.communeId;
     for (const wrong of [
       { organisation_id: otherPayer },
-      { cooperative_id: b.cooperativeId, organisation_id: b.communeId },
+      // Another cooperative's payer and offer: only the statement's key can refuse it.
+      { cooperative_id: b.cooperativeId, organisation_id: b.communeId, offer_id: b.offerId },
     ]) {
       const attempt = database.owner
         .insertInto("statement_lines")
         .values({ ...line, position: 99, ...wrong })
         .execute();
-      expect(await errorCode(attempt)).toBe("23503");
+      expect(await violatedConstraint(attempt)).toEqual({
+        code: "23503",
+        constraint: "statement_lines_statement_fkey",
+      });
     }
   });
 
@@ -371,13 +396,17 @@ describe(`statements (${testEngine})`, () => {
       .orderBy("statement_id")
       .orderBy("position")
       .execute();
+    const reviewedBefore = reviewFingerprint((await as(a.context, (trx) => previewRun(trx, period()))).payers);
     // Commune 22 joined on 1 April, not 1 July.
     await database.owner
       .updateTable("subscriptions")
       .set({ starts_on: "2026-04-01" })
       .where("id", "=", year.subscriptionOfC22)
       .execute();
-    const result = await rectify();
+    // Rectified as reviewed: a preview read before the change is refused, the updated one goes.
+    expect(await refusal(rectify(reviewedBefore))).toContain("Les montants ont changé depuis votre relecture");
+    expect(await statementsOf2026()).toEqual(before);
+    const result = await rectify(reviewFingerprint((await as(a.context, (trx) => previewRun(trx, period()))).payers));
 
     const after = await statementsOf2026();
     expect(after.slice(0, before.length)).toEqual(before);

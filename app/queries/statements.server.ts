@@ -417,10 +417,21 @@ export interface IssueInput extends RunPeriod {
   /** ISO date; default: today in Paris. */
   issuedOn?: string;
   /**
-   * The fingerprint (reviewFingerprint) of the preview the admin confirmed: given, the run is issued only if it
-   * computes the very same statements now (the portal's form); left out, what is computed now (the command line).
+   * The fingerprint (reviewFingerprint) of the preview the admin confirmed: given, the run is issued (or rectified)
+   * only if it computes the very same now (the portal's forms); left out, what is computed now (the command line).
    */
   reviewed?: string;
+}
+
+/** Refuses (StatementError) to issue anything else than what was reviewed, when a review is given. */
+function checkReviewed(reviewed: string | undefined, payers: readonly PayerDraft[]): void {
+  if (reviewed === undefined || reviewed === reviewFingerprint(payers)) return;
+  throw new StatementError(
+    reviewed === ""
+      ? "Relisez les montants avant d'émettre : ouvrez la prévisualisation, puis confirmez."
+      : "Les montants ont changé depuis votre relecture (une adhésion, une population, un coût ou une tarification " +
+          "a été modifié entre-temps) : rien n'a été émis. Relisez la prévisualisation mise à jour, puis confirmez.",
+  );
 }
 
 /**
@@ -493,14 +504,7 @@ export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult
   const report = compute(pricings, period.year, await operatorName(trx, period.cooperativeId));
   const payers = groupByPayer(report.rows);
   if (payers.length === 0) throw new StatementError(`Aucune quote-part à appeler pour la période « ${label} ».`);
-  if (input.reviewed !== undefined && input.reviewed !== reviewFingerprint(payers)) {
-    throw new StatementError(
-      input.reviewed === ""
-        ? "Relisez les montants avant d'émettre : ouvrez la prévisualisation, puis confirmez l'émission."
-        : "Les montants ont changé depuis votre relecture (une adhésion, une population, un coût ou une tarification " +
-            "a été modifié entre-temps) : rien n'a été émis. Relisez la prévisualisation mise à jour, puis confirmez.",
-    );
-  }
+  checkReviewed(input.reviewed, payers);
 
   const issuedOn = input.issuedOn ?? parisToday();
   const statements = await writeStatements(trx, {
@@ -619,7 +623,9 @@ export async function rectifyRun(trx: Trx, input: IssueInput): Promise<IssueResu
   const { pricings, missingCosts } = await pricingsOfRun(trx, period);
   if (missingCosts.length > 0) throw new StatementError(`Rectification impossible : ${missingCosts.join(" ")}`);
   const report = compute(pricings, period.year, await operatorName(trx, period.cooperativeId));
-  const due = new Map(groupByPayer(report.rows).map((payer) => [payer.organisationId, payer]));
+  const computed = groupByPayer(report.rows);
+  checkReviewed(input.reviewed, computed);
+  const due = new Map(computed.map((payer) => [payer.organisationId, payer]));
   const called = await storedLines(trx, run.id);
   const originals = await trx
     .selectFrom("statements")

@@ -141,7 +141,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     exports,
     confirming: confirming === "emettre" || confirming === "rectifier" ? confirming : null,
     // What the confirmation issues: exactly these statements, or a refusal if they changed meanwhile.
-    fingerprint: confirming === "emettre" ? reviewFingerprint(preview.payers) : null,
+    fingerprint: confirming === "emettre" || confirming === "rectifier" ? reviewFingerprint(preview.payers) : null,
   };
 }
 
@@ -167,18 +167,14 @@ export async function action({ request, context }: Route.ActionArgs) {
     half: period.data.semestre,
     actorUserId: who.userId,
     publicUrl: context.get(servicesContext).publicUrl,
+    // Issued only as reviewed: a missing or altered fingerprint is refused like a changed one.
+    reviewed: fingerprintSchema.safeParse(form.get("empreinte")).data ?? "",
   };
-  // Issued only as reviewed: a missing or altered fingerprint is refused like a changed one.
-  const reviewed = fingerprintSchema.safeParse(form.get("empreinte"));
   try {
     // A refusal is thrown out of the transaction, which rolls back: nothing of it is written.
     const result = await context
       .get(requestScopeContext)
-      .transaction((trx) =>
-        intent.data.intent === "issue"
-          ? issueRun(trx, { ...input, reviewed: reviewed.success ? reviewed.data : "" })
-          : rectifyRun(trx, input),
-      );
+      .transaction((trx) => (intent.data.intent === "issue" ? issueRun(trx, input) : rectifyRun(trx, input)));
     const first = result.statements[0]?.number;
     const last = result.statements.at(-1)?.number;
     const what = intent.data.intent === "issue" ? "appel(s) de fonds émis" : "appel(s) de fonds rectificatif(s) émis";
@@ -368,6 +364,7 @@ export default function Statements({ loaderData, actionData }: Route.ComponentPr
               <input type="hidden" name="intent" value="rectify" />
               <input type="hidden" name="annee" value={data.year} />
               <input type="hidden" name="semestre" value={data.half ?? ""} />
+              <input type="hidden" name="empreinte" value={data.fingerprint ?? ""} />
               <button type="submit">Confirmer la rectification</button> <Link to={`?${query}`}>Annuler</Link>
             </Form>
           ) : (

@@ -5,7 +5,7 @@ import { resourceUsage } from "node:process";
 import { type Kysely, sql } from "kysely";
 import postgres from "postgres";
 import { type PricingInput, type PricingPartInput, pricingSchema } from "../../app/domain/allocation/pricing-schema.ts";
-import { issueRun, previewRun } from "../../app/queries/statements.server.ts";
+import { issueRun, previewRun, reviewFingerprint } from "../../app/queries/statements.server.ts";
 import { batches } from "../../db/batches.ts";
 import { type Database, openDatabase } from "../../db/engine.ts";
 import { jsonb } from "../../db/jsonb.ts";
@@ -555,6 +555,8 @@ try {
     let started = performance.now();
     let computedRows = 0;
     let computedPayers = 0;
+    // As the portal: the confirmation carries the fingerprint of what was reviewed, the issue checks it.
+    const reviewed = new Map<string, string>();
     await forEach(fixtures, concurrency, async (fixture) => {
       const preview = await withRequestContext(database.app, fixture.context, (trx) =>
         previewRun(trx, { cooperativeId: fixture.cooperativeId, year: YEAR, half: phase.half }),
@@ -562,6 +564,7 @@ try {
       if (preview.problems.length > 0) throw new Error(preview.problems.join("\n"));
       computedRows += preview.rows.length;
       computedPayers += preview.payers.length;
+      reviewed.set(fixture.cooperativeId, reviewFingerprint(preview.payers));
     });
     const computeSeconds = seconds(started);
 
@@ -577,6 +580,7 @@ try {
           actorUserId: fixture.context.userId,
           publicUrl: PUBLIC_URL,
           issuedOn: ISSUED_ON,
+          reviewed: reviewed.get(fixture.cooperativeId) ?? "",
         }),
       );
       issued += result.statements.length;
