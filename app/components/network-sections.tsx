@@ -1,4 +1,5 @@
 import { Link } from "react-router";
+import { Pagination } from "~/components/table-pagination";
 import type { MeetingStatus } from "../../db/schema.ts";
 
 // The sections of a network's page (/reseaux/:id), each its own component so that the page stays a list of them.
@@ -48,7 +49,16 @@ function MeetingList({ meetings, empty }: { meetings: MeetingItem[]; empty: stri
   );
 }
 
-export function MeetingsSection({ upcoming, past }: { upcoming: MeetingItem[]; past: MeetingItem[] }) {
+export function MeetingsSection({
+  upcoming,
+  past,
+  pastPageHref,
+}: {
+  upcoming: MeetingItem[];
+  /** One page of the past meetings, latest first. */
+  past: { meetings: MeetingItem[]; page: number; pageCount: number; total: number };
+  pastPageHref: (page: number) => string;
+}) {
   return (
     <>
       <section aria-labelledby="reunions-a-venir">
@@ -57,7 +67,16 @@ export function MeetingsSection({ upcoming, past }: { upcoming: MeetingItem[]; p
       </section>
       <section aria-labelledby="reunions-passees">
         <h2 id="reunions-passees">Réunions passées</h2>
-        <MeetingList meetings={past} empty="Aucune réunion passée." />
+        {past.pageCount > 1 ? <p className="muted">{`${past.total} réunions, les plus récentes d'abord.`}</p> : null}
+        <MeetingList meetings={past.meetings} empty="Aucune réunion passée." />
+        {past.pageCount > 1 ? (
+          <Pagination
+            label="Pagination des réunions passées"
+            page={past.page}
+            pageCount={past.pageCount}
+            pageHref={pastPageHref}
+          />
+        ) : null}
       </section>
     </>
   );

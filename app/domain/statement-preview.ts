@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageOf } from "./pages.ts";
 
 // The preview table of a run (/appels-de-fonds): one group of rows per member, sorted and paged in the URL like
 // the other admin tables. The whole run is computed anyway (its totals, its problems): the page is cut from it.
@@ -74,12 +75,5 @@ export function previewPage<T extends PreviewMember>(
     }
     return sign * (a.changeCents - b.changeCents) || byName(a, b);
   });
-  const pageCount = Math.max(1, Math.ceil(sorted.length / query.size));
-  const page = Math.min(query.page, pageCount);
-  return {
-    rows: sorted.slice((page - 1) * query.size, page * query.size),
-    page,
-    pageCount,
-    total: sorted.length,
-  };
+  return pageOf(sorted, query.page, query.size);
 }

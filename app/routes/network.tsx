@@ -1,4 +1,5 @@
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
+import { z } from "zod";
 import { NetworkIndicators } from "~/components/network-indicators";
 import {
   DocumentsSection,
@@ -8,6 +9,7 @@ import {
   PollsSection,
 } from "~/components/network-sections";
 import { requestScopeContext } from "~/context.server";
+import { pageOf } from "~/domain/pages";
 import { formatParisDay, formatParisRange } from "~/domain/paris-time";
 import { loadNetworkIndicators } from "~/network-indicators.server";
 import { requireNetwork } from "~/network-viewer.server";
@@ -21,8 +23,14 @@ import {
 import { listOpenPolls } from "~/queries/polls.server";
 import type { Route } from "./+types/network";
 
+/** Past meetings per page, latest first; `?passees=2` for the next ones. */
+const PAST_PAGE_SIZE = 10;
+const pastPageSchema = z.coerce.number().int().min(1).max(10_000).catch(1);
+
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const { viewer, network } = await requireNetwork(context, request, params.id);
+  const url = new URL(request.url);
+  const pastPageNumber = pastPageSchema.parse(url.searchParams.get("passees") ?? 1);
   return context.get(requestScopeContext).transaction(async (trx) => {
     const [meetings, members, contacts, leads, polls, documents, indicators] = [
       await listNetworkMeetings(trx, network.id, new Date()),
@@ -31,8 +39,9 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       await listLeads(trx, network.id),
       await listOpenPolls(trx, network.id),
       await listNetworkDocuments(trx, network.id),
-      await loadNetworkIndicators(trx, network.id, new URL(request.url)),
+      await loadNetworkIndicators(trx, network.id, url),
     ];
+    const pastPage = pageOf(meetings.past, pastPageNumber, PAST_PAGE_SIZE);
     const meetingItem = (meeting: (typeof meetings.upcoming)[number]) => ({
       id: meeting.id,
       title: meeting.title,
@@ -46,7 +55,12 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       // A referent manages its own organisation's contacts.
       managesContacts: network.manages || viewer.role === "referent",
       upcoming: meetings.upcoming.map(meetingItem),
-      past: meetings.past.map(meetingItem),
+      past: {
+        meetings: pastPage.rows.map(meetingItem),
+        page: pastPage.page,
+        pageCount: pastPage.pageCount,
+        total: pastPage.total,
+      },
       members: members.map((member) => ({
         ...member,
         contacts: contacts
@@ -71,6 +85,12 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
 export default function Network({ loaderData }: Route.ComponentProps) {
   const { network, manages, managesContacts, upcoming, past, members, leads, polls, documents, indicators } =
     loaderData;
+  const [search] = useSearchParams();
+  const pastPageHref = (page: number) => {
+    const next = new URLSearchParams(search);
+    next.set("passees", String(page));
+    return `?${next}`;
+  };
   return (
     <div className="page">
       <title>{`${network.name} — Réseaux thématiques`}</title>
@@ -104,7 +124,7 @@ export default function Network({ loaderData }: Route.ComponentProps) {
           </Link>
         ) : null}
       </div>
-      <MeetingsSection upcoming={upcoming} past={past} />
+      <MeetingsSection upcoming={upcoming} past={past} pastPageHref={pastPageHref} />
       <PollsSection networkId={network.id} polls={polls} manages={manages} />
       <NetworkIndicators data={indicators} />
       <DocumentsSection documents={documents} />

@@ -191,4 +191,44 @@ describe("meetings over HTTP", () => {
     expect(late.status).toBe(400);
     expect(await responseOf("experte@cnfpt.example")).toBe("accepted");
   });
+
+  it("the network page lists past meetings ten at a time, latest first, other pages a link away", async () => {
+    const months = Array.from({ length: 12 }, (_, index) => index + 1);
+    await database.owner
+      .insertInto("meetings")
+      .values(
+        months.map((month) => {
+          const day = `2024-${String(month).padStart(2, "0")}-10`;
+          return {
+            cooperative_id: a.cooperativeId,
+            network_id: a.networkId,
+            title: `Passée n° ${month} de 2024`,
+            starts_at: `${day}T08:00:00Z`,
+            ends_at: `${day}T10:00:00Z`,
+            status: "held" as const,
+            ics_uid: `passee-${month}-2024@portail.test`,
+          };
+        }),
+      )
+      .execute();
+    // The page's text, without the markers React puts between adjacent texts.
+    const page = async (query: string) =>
+      (await (await get(`/reseaux/${a.networkId}${query}`, referent)).text()).replaceAll("<!-- -->", "");
+    const shown = (html: string) => months.filter((month) => html.includes(`Passée n° ${month} de 2024<`));
+
+    const first = await page("");
+    expect(shown(first)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(first.indexOf("Passée n° 12 de 2024")).toBeLessThan(first.indexOf("Passée n° 11 de 2024"));
+    expect(first).toContain("12 réunions, les plus récentes d&#x27;abord.");
+    expect(first).toContain('aria-label="Pagination des réunions passées"');
+    expect(first).toContain("Page 1 sur 2");
+    expect(first).toContain("?passees=2");
+
+    const second = await page("?passees=2");
+    expect(shown(second)).toEqual([1, 2]);
+    expect(second).toContain("Page 2 sur 2");
+    // Past the end: the last page; not a number: the first.
+    expect(shown(await page("?passees=40"))).toEqual([1, 2]);
+    expect(shown(await page("?passees=abc"))).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
 });
