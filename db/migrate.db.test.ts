@@ -32,6 +32,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2800_statement_lines_index",
       "2026-11-27T2900_statement_lines_keys",
       "2026-11-27T2910_statement_numbers",
+      "2026-11-27T2920_poll_answers_kept",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 

@@ -271,6 +271,25 @@ describe(`date polls: answers, tally, pick (${testEngine})`, () => {
         ),
       ),
     ).toBe("42501");
+    // Nor deleted: the closed poll's answers stay the record of how the date was chosen.
+    const mine = () =>
+      database.owner
+        .selectFrom("date_poll_answers")
+        .select("slot_id")
+        .where("user_id", "=", a.referentUserId)
+        .where("slot_id", "in", slots)
+        .execute();
+    const before = await mine();
+    expect(before.length).toBeGreaterThan(0);
+    const deleted = await as(a.referentContext, (trx) =>
+      trx
+        .deleteFrom("date_poll_answers")
+        .where("user_id", "=", a.referentUserId)
+        .where("slot_id", "in", slots)
+        .executeTakeFirst(),
+    );
+    expect(deleted.numDeletedRows).toBe(0n);
+    expect(await mine()).toEqual(before);
   });
 
   it("lets a lead who is not an operator admin pick: every member organisation's contacts are invited", async () => {
