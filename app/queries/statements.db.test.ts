@@ -71,6 +71,8 @@ describe(`statements (${testEngine})`, () => {
         ...extra,
       }),
     );
+  /** The fingerprint of the year's preview as the admin would read it now. */
+  const reviewedNow = async () => reviewFingerprint((await as(a.context, (trx) => previewRun(trx, period()))).payers);
   const rectify = (reviewed?: string) =>
     as(a.context, (trx) =>
       rectifyRun(trx, {
@@ -153,7 +155,7 @@ describe(`statements (${testEngine})`, () => {
   });
 
   it("issues only what was reviewed: a change since the preview, or no preview, is refused and writes nothing", async () => {
-    const reviewed = reviewFingerprint((await as(a.context, (trx) => previewRun(trx, period()))).payers);
+    const reviewed = await reviewedNow();
     expect(reviewed).toMatch(/^[0-9a-f]{64}$/);
     // Commune 22 declares it joined on 1 April, not 1 July, after the admin read the preview.
     const { starts_on: joined } = await database.owner
@@ -171,7 +173,7 @@ describe(`statements (${testEngine})`, () => {
     try {
       expect(await refusal(issue({ reviewed }))).toContain("Les montants ont changé depuis votre relecture");
       expect(await refusal(issue({ reviewed: "" }))).toContain("Relisez les montants avant d'émettre");
-      const changed = reviewFingerprint((await as(a.context, (trx) => previewRun(trx, period()))).payers);
+      const changed = await reviewedNow();
       expect(changed).not.toBe(reviewed);
       expect(await statementsOf2026()).toEqual([]);
       expect(await counter()).toBe(0);
@@ -180,7 +182,7 @@ describe(`statements (${testEngine})`, () => {
       await setJoined(joined);
     }
     // As it was: the same fingerprint again.
-    expect(reviewFingerprint((await as(a.context, (trx) => previewRun(trx, period()))).payers)).toBe(reviewed);
+    expect(await reviewedNow()).toBe(reviewed);
   });
 
   it("issues the year without the cost keys: one statement per payer numbered without gaps, adding up to the pricings' amounts to the cent", async () => {
@@ -396,7 +398,7 @@ describe(`statements (${testEngine})`, () => {
       .orderBy("statement_id")
       .orderBy("position")
       .execute();
-    const reviewedBefore = reviewFingerprint((await as(a.context, (trx) => previewRun(trx, period()))).payers);
+    const reviewedBefore = await reviewedNow();
     // Commune 22 joined on 1 April, not 1 July.
     await database.owner
       .updateTable("subscriptions")
@@ -406,7 +408,7 @@ describe(`statements (${testEngine})`, () => {
     // Rectified as reviewed: a preview read before the change is refused, the updated one goes.
     expect(await refusal(rectify(reviewedBefore))).toContain("Les montants ont changé depuis votre relecture");
     expect(await statementsOf2026()).toEqual(before);
-    const result = await rectify(reviewFingerprint((await as(a.context, (trx) => previewRun(trx, period()))).payers));
+    const result = await rectify(await reviewedNow());
 
     const after = await statementsOf2026();
     expect(after.slice(0, before.length)).toEqual(before);
