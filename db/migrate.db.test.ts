@@ -33,6 +33,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2900_statement_lines_keys",
       "2026-11-27T2910_statement_numbers",
       "2026-11-27T2920_poll_answers_kept",
+      "2026-11-27T2930_statement_lines_checked_per_insert",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 

@@ -155,7 +155,7 @@ export interface OutboxEmailsTable {
   sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   provider_id: string | null;
   last_error: string | null;
-  /** JSON array of OutboxAttachment (an invitation's .ics), written with jsonb() (insertJsonRows: the array itself). */
+  /** JSON array of OutboxAttachment (an invitation's .ics), written with jsonb() (insertRows: the array itself). */
   attachments: ColumnType<OutboxAttachment[], JsonbValue | undefined, JsonbValue>;
 }
 
@@ -384,7 +384,7 @@ export interface StatementsTable {
   period: string;
   payer_name: string;
   payer_siren: string;
-  /** JSON array of French sentences, written with jsonb() (insertJsonRows: the array itself). */
+  /** JSON array of French sentences, written with jsonb() (insertRows: the array itself). */
   council_decisions: ColumnType<string[], JsonbValue | undefined, never>;
   gross_cents: number;
   subsidy_cents: number;

@@ -1,5 +1,5 @@
 import type { Transaction } from "kysely";
-import { insertJsonRows } from "../../db/json-rows.ts";
+import { insertRows } from "../../db/insert-rows.ts";
 import type { DB, OutboxAttachment } from "../../db/schema.ts";
 
 export interface OutgoingEmail {
@@ -28,7 +28,7 @@ export async function enqueueEmail(trx: Transaction<DB>, email: OutgoingEmail): 
 
 /** Writes emails into the outbox as enqueueEmail does, a few multi-row inserts for many. */
 export async function enqueueEmails(trx: Transaction<DB>, emails: readonly OutgoingEmail[]): Promise<void> {
-  await insertJsonRows(
+  await insertRows(
     trx,
     "outbox_emails",
     emails.map((email) => ({

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { anyOf } from "../../db/any.ts";
 import type { DB } from "../../db/schema.ts";
 import { DigestEmail, digestSubject } from "../../emails/digest.tsx";
 import { renderEmail } from "../../emails/render.tsx";
@@ -76,8 +77,11 @@ export async function sendDueDigests(owner: Kysely<DB>, publicUrl: string, now: 
         .set({ digested_at: now })
         .where(
           "id",
-          "in",
-          items.map((item) => item.id),
+          "=",
+          anyOf(
+            items.map((item) => item.id),
+            "uuid",
+          ),
         )
         .execute();
       return false;

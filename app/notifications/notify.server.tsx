@@ -1,6 +1,6 @@
 import type { Transaction } from "kysely";
-import { batches } from "../../db/batches.ts";
-import { insertJsonRows, type JsonRow } from "../../db/json-rows.ts";
+import { anyOf } from "../../db/any.ts";
+import { type InsertRow, insertRows } from "../../db/insert-rows.ts";
 import type { DB, MembershipRole, NotificationDelivery } from "../../db/schema.ts";
 import { renderNotificationMail } from "../../emails/notification-mail.tsx";
 import type { RenderedEmail } from "../../emails/render.tsx";
@@ -59,7 +59,7 @@ export async function notifyMany(
   notifications: readonly Notification[],
 ): Promise<Record<string, NotificationDelivery>[]> {
   const outcomes: Record<string, NotificationDelivery>[] = [];
-  const digestItems: JsonRow<"notification_digest_items">[] = [];
+  const digestItems: InsertRow<"notification_digest_items">[] = [];
   const emails: OutgoingEmail[] = [];
   const peopleOf = new Map<string, Map<string, Person>>();
   const brands = new Map<string, Awaited<ReturnType<typeof brandOf>>>();
@@ -120,7 +120,7 @@ export async function notifyMany(
       }
     }
   }
-  await insertJsonRows(trx, "notification_digest_items", digestItems);
+  await insertRows(trx, "notification_digest_items", digestItems);
   await enqueueEmails(trx, emails);
   return outcomes;
 }
@@ -139,21 +139,19 @@ async function peopleReached(
   userIds: readonly string[],
 ): Promise<Map<string, Person>> {
   const byUser = new Map<string, Person>();
-  for (const batch of batches([...new Set(userIds)], 1)) {
-    const people = await trx
-      .selectFrom("users as u")
-      .innerJoin("memberships as m", "m.user_id", "u.id")
-      .leftJoin("notification_preferences as p", (join) => join.onRef("p.user_id", "=", "u.id").on("p.kind", "=", kind))
-      .select(["u.id", "u.email", "m.role", "p.delivery"])
-      .where("u.id", "in", batch)
-      .where("u.disabled_at", "is", null)
-      .where("m.cooperative_id", "=", cooperativeId)
-      .execute();
-    for (const person of people) {
-      const entry = byUser.get(person.id) ?? { email: person.email, roles: [], chosen: person.delivery ?? undefined };
-      entry.roles.push(person.role);
-      byUser.set(person.id, entry);
-    }
+  const people = await trx
+    .selectFrom("users as u")
+    .innerJoin("memberships as m", "m.user_id", "u.id")
+    .leftJoin("notification_preferences as p", (join) => join.onRef("p.user_id", "=", "u.id").on("p.kind", "=", kind))
+    .select(["u.id", "u.email", "m.role", "p.delivery"])
+    .where("u.id", "=", anyOf([...new Set(userIds)], "uuid"))
+    .where("u.disabled_at", "is", null)
+    .where("m.cooperative_id", "=", cooperativeId)
+    .execute();
+  for (const person of people) {
+    const entry = byUser.get(person.id) ?? { email: person.email, roles: [], chosen: person.delivery ?? undefined };
+    entry.roles.push(person.role);
+    byUser.set(person.id, entry);
   }
   return byUser;
 }

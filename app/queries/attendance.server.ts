@@ -1,4 +1,5 @@
 import { sql, type Transaction } from "kysely";
+import { anyOf } from "../../db/any.ts";
 import type { DB, InviteeResponse, MeetingStatus, OrganisationKind } from "../../db/schema.ts";
 import { recordEvent } from "../audit.server.ts";
 import {
@@ -200,7 +201,7 @@ export async function recordAttendance(
           .leftJoin("users as u", "u.id", "i.user_id")
           .select(["i.id", "i.organisation_id", sql<string>`coalesce(u.display_name, i.guest_name, '')`.as("name")])
           .where("i.meeting_id", "=", meeting.id)
-          .where("i.id", "in", inviteeIds)
+          .where("i.id", "=", anyOf(inviteeIds, "uuid"))
           .execute();
   if (invitees.length !== inviteeIds.length) throw new MeetingRefusal("Un des invités cochés est introuvable.");
 
@@ -213,7 +214,7 @@ export async function recordAttendance(
       .selectFrom("organisations")
       .select("id")
       .where("cooperative_id", "=", input.cooperativeId)
-      .where("id", "in", walkInOrganisations)
+      .where("id", "=", anyOf(walkInOrganisations, "uuid"))
       .execute();
     if (known.length !== walkInOrganisations.length) throw new MeetingRefusal("Organisation introuvable.");
   }
@@ -303,8 +304,11 @@ export async function networkIndicatorsOfYear(trx: Trx, networkId: string, year:
           .select(["a.meeting_id", "o.id", "o.name", "o.kind"])
           .where(
             "a.meeting_id",
-            "in",
-            meetings.map((meeting) => meeting.id),
+            "=",
+            anyOf(
+              meetings.map((meeting) => meeting.id),
+              "uuid",
+            ),
           )
           .execute();
   const members = await trx

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from "kysely";
+import { anyOf } from "../../db/any.ts";
 import type { DB } from "../../db/schema.ts";
 import { recordEvent } from "../audit.server.ts";
 import { formatEuros } from "../domain/allocation/format-fr.ts";
@@ -52,8 +53,11 @@ export async function listCostKeysOfYear(
     .select(["pricing_id", "half", "direct_cents", "indirect_cents", "entered_at"])
     .where(
       "pricing_id",
-      "in",
-      pricings.map((pricing) => pricing.id),
+      "=",
+      anyOf(
+        pricings.map((pricing) => pricing.id),
+        "uuid",
+      ),
     )
     .where("year", "=", year)
     .execute();

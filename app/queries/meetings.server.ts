@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import { createElement } from "react";
+import { anyOf } from "../../db/any.ts";
 import type { DB, InviteeResponse, MeetingStatus } from "../../db/schema.ts";
 import { MeetingEmail, type MeetingMailKind, meetingMailSubject } from "../../emails/meeting.tsx";
 import { renderEmail } from "../../emails/render.tsx";
@@ -263,7 +264,7 @@ export async function addInvitees(
           .selectFrom("memberships")
           .select(["user_id", "organisation_id"])
           .where("cooperative_id", "=", meeting.cooperative_id)
-          .where("user_id", "in", userIds)
+          .where("user_id", "=", anyOf(userIds, "uuid"))
           .execute();
   const known = new Map(members.map((member) => [member.user_id, member.organisation_id]));
   if (userIds.some((id) => !known.has(id))) {

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from "kysely";
+import { anyOf } from "../../db/any.ts";
 import type { DB, PollAnswer } from "../../db/schema.ts";
 import { formatParisRange } from "../domain/paris-time.ts";
 import { tallyPoll } from "../domain/polls.ts";
@@ -184,7 +185,7 @@ export async function pollTally(trx: Trx, poll: PollDetails) {
     for (const row of await trx
       .selectFrom("organisations")
       .select(["id", "name"])
-      .where("id", "in", missing)
+      .where("id", "=", anyOf(missing, "uuid"))
       .execute()) {
       names.set(row.id, row.name);
     }

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from "kysely";
+import { anyOf } from "../../db/any.ts";
 import { jsonb } from "../../db/jsonb.ts";
 import type { DB, OfferKind, OfferStatus } from "../../db/schema.ts";
 import type { ActualCost, MemberInput } from "../domain/allocation/compute.ts";
@@ -106,8 +107,11 @@ export async function savePricing(trx: Trx, draft: PricingDraft & { id?: string 
           .where("cooperative_id", "=", offer.cooperative_id)
           .where(
             "siren",
-            "in",
-            named.map((entry) => entry.siren),
+            "=",
+            anyOf(
+              named.map((entry) => entry.siren),
+              "text",
+            ),
           )
           .execute()
       ).map((row) => row.siren),
@@ -242,7 +246,7 @@ async function costKeyOrganisations(trx: Trx, cooperativeId: string, sirens: str
     .selectFrom("organisations")
     .select(["id", "siren", "name"])
     .where("cooperative_id", "=", cooperativeId)
-    .where("siren", "in", [...new Set(sirens)])
+    .where("siren", "=", anyOf([...new Set(sirens)], "text"))
     .execute();
 }
 
@@ -252,7 +256,7 @@ async function costKeyPeriods(trx: Trx, pricingIds: string[], year: number) {
   const rows = await trx
     .selectFrom("cost_key_periods")
     .select(["pricing_id", "half", "direct_cents", "indirect_cents"])
-    .where("pricing_id", "in", pricingIds)
+    .where("pricing_id", "=", anyOf(pricingIds, "uuid"))
     .where("year", "=", year)
     .orderBy("pricing_id")
     .orderBy("half")
@@ -279,7 +283,7 @@ async function subscriptionsInYear(trx: Trx, cooperativeId: string, offerIds: st
             "org.name",
           ])
           .where("s.cooperative_id", "=", cooperativeId)
-          .where("s.offer_id", "in", [...new Set(offerIds)])
+          .where("s.offer_id", "=", anyOf([...new Set(offerIds)], "uuid"))
           .where("s.status", "=", "active")
           .where("s.starts_on", "<=", last)
           .where((eb) => eb.or([eb("s.ends_on", "is", null), eb("s.ends_on", ">=", first)]))
@@ -314,7 +318,7 @@ async function populationFigures(
     const rows = await trx
       .selectFrom("population_figures")
       .select(["organisation_id", "population"])
-      .where("organisation_id", "in", [...organisationIds])
+      .where("organisation_id", "=", anyOf([...organisationIds], "uuid"))
       .where("basis", "=", reference.basis)
       .where("year", "=", reference.year)
       .execute();

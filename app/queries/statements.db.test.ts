@@ -360,7 +360,7 @@ describe(`statements (${testEngine})`, () => {
     );
   });
 
-  it("refuses a line naming another payer or cooperative than its statement's", async () => {
+  it("refuses a line naming another payer, cooperative or offer than its statement's", async () => {
     const [statement] = await statementsOf2026();
     if (!statement) throw new Error("no statement issued");
     const line = await database.owner
@@ -373,6 +373,8 @@ describe(`statements (${testEngine})`, () => {
       { organisation_id: otherPayer },
       // Another cooperative's payer and offer: only the statement's key can refuse it.
       { cooperative_id: b.cooperativeId, organisation_id: b.communeId, offer_id: b.offerId },
+      // The right statement, another cooperative's offer.
+      { offer_id: b.offerId },
     ]) {
       const attempt = database.owner
         .insertInto("statement_lines")
@@ -380,7 +382,7 @@ describe(`statements (${testEngine})`, () => {
         .execute();
       expect(await violatedConstraint(attempt)).toEqual({
         code: "23503",
-        constraint: "statement_lines_statement_fkey",
+        constraint: "statement_lines_belong",
       });
     }
   });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Selectable, sql, type Transaction } from "kysely";
-import { batches } from "../../db/batches.ts";
-import { insertJsonRows } from "../../db/json-rows.ts";
+import { anyOf } from "../../db/any.ts";
+import { insertRows } from "../../db/insert-rows.ts";
 import type { DB, StatementKind } from "../../db/schema.ts";
 import { recordEvent } from "../audit.server.ts";
 import { AllocationError } from "../domain/allocation/errors.ts";
@@ -226,36 +226,28 @@ async function takeSequences(trx: Trx, cooperativeId: string, year: number, coun
  */
 async function councilDecisions(trx: Trx, period: RunPeriod, payers: PayerDraft[]): Promise<Map<string, string[]>> {
   const offerIds = [...new Set(payers.flatMap((payer) => payer.lines.map((line) => line.offerId)))];
-  const rows: {
-    organisation_id: string;
-    offer_id: string;
-    council_decision_number: string | null;
-    council_decision_date: string | null;
-    title: string;
-  }[] = [];
-  for (const batch of batches(payers, 1, 10_000)) {
-    rows.push(
-      ...(await trx
-        .selectFrom("subscriptions as s")
-        .innerJoin("offers as o", "o.id", "s.offer_id")
-        .select(["s.organisation_id", "s.offer_id", "s.council_decision_number", "s.council_decision_date", "o.title"])
-        .where("s.cooperative_id", "=", period.cooperativeId)
-        .where(
-          "s.organisation_id",
-          "in",
-          batch.map((payer) => payer.organisationId),
-        )
-        .where("s.offer_id", "in", offerIds)
-        .where("s.status", "=", "active")
-        .where("s.council_decision_number", "is not", null)
-        .where("s.starts_on", "<=", `${period.year}-12-31`)
-        .where((eb) => eb.or([eb("s.ends_on", "is", null), eb("s.ends_on", ">=", `${period.year}-01-01`)]))
-        .orderBy("o.title")
-        .orderBy("s.council_decision_date")
-        .orderBy("s.council_decision_number")
-        .execute()),
-    );
-  }
+  const rows = await trx
+    .selectFrom("subscriptions as s")
+    .innerJoin("offers as o", "o.id", "s.offer_id")
+    .select(["s.organisation_id", "s.offer_id", "s.council_decision_number", "s.council_decision_date", "o.title"])
+    .where("s.cooperative_id", "=", period.cooperativeId)
+    .where(
+      "s.organisation_id",
+      "=",
+      anyOf(
+        payers.map((payer) => payer.organisationId),
+        "uuid",
+      ),
+    )
+    .where("s.offer_id", "=", anyOf(offerIds, "uuid"))
+    .where("s.status", "=", "active")
+    .where("s.council_decision_number", "is not", null)
+    .where("s.starts_on", "<=", `${period.year}-12-31`)
+    .where((eb) => eb.or([eb("s.ends_on", "is", null), eb("s.ends_on", ">=", `${period.year}-01-01`)]))
+    .orderBy("o.title")
+    .orderBy("s.council_decision_date")
+    .orderBy("s.council_decision_number")
+    .execute();
   const labels = new Map<string, Set<string>>();
   const calledFor = new Map(payers.map((payer) => [payer.organisationId, new Set(payer.lines.map((l) => l.offerId))]));
   for (const row of rows) {
@@ -337,7 +329,7 @@ async function writeStatements(
   });
   // One insert for the statements and one for their lines, the rows as JSON.
   const idOfSequence = new Map<number, string>();
-  for (const row of await insertJsonRows(trx, "statements", rows, ["id", "sequence"])) {
+  for (const row of await insertRows(trx, "statements", rows, ["id", "sequence"])) {
     idOfSequence.set(row.sequence, row.id);
   }
   const written: WrittenStatement[] = rows.map((row) => {
@@ -371,7 +363,7 @@ async function writeStatements(
       explanation: line.explanation,
     })),
   );
-  await insertJsonRows(trx, "statement_lines", lines);
+  await insertRows(trx, "statement_lines", lines);
 
   const payBy = formatCalendarDate(dueOn);
   const referents = await trx
@@ -380,8 +372,11 @@ async function writeStatements(
     .where("cooperative_id", "=", period.cooperativeId)
     .where(
       "organisation_id",
-      "in",
-      written.map((statement) => statement.organisationId),
+      "=",
+      anyOf(
+        written.map((statement) => statement.organisationId),
+        "uuid",
+      ),
     )
     .where("role", "=", "referent")
     .execute();
@@ -524,7 +519,7 @@ export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult
       : await trx
           .updateTable("pricings")
           .set({ frozen_at: new Date() })
-          .where("id", "in", pricingIds)
+          .where("id", "=", anyOf(pricingIds, "uuid"))
           .where("frozen_at", "is", null)
           .executeTakeFirst();
 

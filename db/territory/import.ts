@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import { parisToday } from "../../app/domain/format.ts";
 import { isEmptyPlan, planTerritorySync, type TerritorySyncPlan } from "../../app/domain/territory-sync.ts";
+import { anyOf } from "../any.ts";
 import type { DB, PopulationBasis } from "../schema.ts";
 import type { ReferenceEpci, TerritoryReference } from "./reference.ts";
 
@@ -140,8 +141,11 @@ async function importCooperative(
       .set({ ...values, updated_at: new Date() })
       .where(
         "id",
-        "in",
-        changes.map((change) => change.id),
+        "=",
+        anyOf(
+          changes.map((change) => change.id),
+          "uuid",
+        ),
       )
       .execute();
   };

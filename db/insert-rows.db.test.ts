@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase, testEngine } from "../test/database.ts";
 import { seedTenant, type Tenant } from "../test/tenants.ts";
-import { insertJsonRows } from "./json-rows.ts";
+import { insertRows } from "./insert-rows.ts";
 import { jsonb } from "./jsonb.ts";
 import { withRequestContext } from "./request-context.ts";
 
-describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
+describe(`rows inserted as one array parameter per column (${testEngine})`, () => {
   let database: TestDatabase;
   let a: Tenant;
   let b: Tenant;
@@ -13,7 +13,7 @@ describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
     cooperative_id: cooperativeId,
     kind: "probe",
     to_address: `personne-${index}@example.org`,
-    subject: `Objet « ${index} » \\ "guillemets"\u202f!`,
+    subject: index === 7 ? "NULL" : `Objet « ${index} » \\ "guillemets", {accolades}\u202f!`,
     text_body: `ligne 1\nligne 2 — ${index}`,
     html_body: null,
     expires_at: new Date("2031-05-06T07:08:09.123Z"),
@@ -30,7 +30,7 @@ describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
   it("stores 50,000 rows in one statement, values as given, defaults for the columns left out, returning each", async () => {
     const rows = Array.from({ length: 50_000 }, (_, index) => mail(a.cooperativeId, index));
     const returned = await withRequestContext(database.app, a.context, (trx) =>
-      insertJsonRows(trx, "outbox_emails", rows, ["id", "to_address"]),
+      insertRows(trx, "outbox_emails", rows, ["id", "to_address"]),
     );
     expect(returned).toHaveLength(50_000);
     expect(new Set(returned.map((row) => row.to_address)).size).toBe(50_000);
@@ -40,7 +40,7 @@ describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
       .where("to_address", "=", "personne-123@example.org")
       .executeTakeFirstOrThrow();
     expect(stored).toMatchObject({
-      subject: `Objet « 123 » \\ "guillemets"\u202f!`,
+      subject: `Objet « 123 » \\ "guillemets", {accolades}\u202f!`,
       text_body: "ligne 1\nligne 2 — 123",
       html_body: null,
       status: "pending",
@@ -49,19 +49,26 @@ describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
     });
     expect(stored.expires_at?.toISOString()).toBe("2031-05-06T07:08:09.123Z");
     expect(stored.id).toMatch(/^[0-9a-f-]{36}$/);
+    // The word NULL is a subject like another, not an absent one.
+    const seventh = await database.owner
+      .selectFrom("outbox_emails")
+      .select(["subject", "html_body"])
+      .where("to_address", "=", "personne-7@example.org")
+      .executeTakeFirstOrThrow();
+    expect(seventh).toEqual({ subject: "NULL", html_body: null });
   });
 
   it("inserts nothing for no rows; refuses rows of uneven columns, and row-level security a row of another cooperative: none stored", async () => {
     await expect(
-      withRequestContext(database.app, a.context, (trx) => insertJsonRows(trx, "outbox_emails", [])),
+      withRequestContext(database.app, a.context, (trx) => insertRows(trx, "outbox_emails", [])),
     ).resolves.toEqual([]);
     const attempt = withRequestContext(database.app, a.context, (trx) =>
-      insertJsonRows(trx, "outbox_emails", [mail(a.cooperativeId, -1), mail(b.cooperativeId, -2)]),
+      insertRows(trx, "outbox_emails", [mail(a.cooperativeId, -1), mail(b.cooperativeId, -2)]),
     );
     await expect(attempt).rejects.toThrow(/row-level security/);
     const { html_body: _dropped, ...withoutHtml } = mail(a.cooperativeId, -3);
     const uneven = withRequestContext(database.app, a.context, (trx) =>
-      insertJsonRows(trx, "outbox_emails", [mail(a.cooperativeId, -4), withoutHtml]),
+      insertRows(trx, "outbox_emails", [mail(a.cooperativeId, -4), withoutHtml]),
     );
     await expect(uneven).rejects.toThrow(/every row must give the columns/);
     // What JSON would not carry as given: a jsonb() builder (written {}), undefined (dropped), NaN (null).
@@ -71,7 +78,7 @@ describe(`rows inserted as one JSON parameter (${testEngine})`, () => {
       ["expires_at", Number.NaN],
     ] as const) {
       const attempt = withRequestContext(database.app, a.context, (trx) =>
-        insertJsonRows(trx, "outbox_emails", [{ ...mail(a.cooperativeId, -5), [column]: value } as never]),
+        insertRows(trx, "outbox_emails", [{ ...mail(a.cooperativeId, -5), [column]: value } as never]),
       );
       await expect(attempt, column).rejects.toThrow(`${column} = `);
     }
