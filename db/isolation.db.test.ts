@@ -226,6 +226,11 @@ describe(`tenant isolation enforced by PostgreSQL (${testEngine})`, () => {
       return rows[0];
     });
     expect(role).toEqual({ current_user: "coop_app", rolsuper: false, rolbypassrls: false, owned: 0 });
+    const planning = await withRequestContext(database.app, a.context, async (trx) => {
+      const { rows } = await sql<{ mode: string }>`SELECT current_setting('plan_cache_mode') AS mode`.execute(trx);
+      return rows[0]?.mode;
+    });
+    expect(planning).toBe("force_generic_plan");
 
     // On a server, request connections log in as coop_app: a RESET ROLE gives nothing more.
     // PGlite has one connection, its user the superuser: there the role switch is per transaction.
