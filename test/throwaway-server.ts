@@ -19,7 +19,11 @@ for (const event of ["beforeExit", "exit"]) {
  * thrown away), or DATABASE_URL's server when set (a user that may create roles and databases). For the test
  * suites and the benchmarks.
  */
-export async function startThrowawayServer(prefix: string): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+export async function startThrowawayServer(
+  prefix: string,
+  /** More server settings (`-c name=value`), for the benchmarks' diagnostics. */
+  settings: Record<string, string> = {},
+): Promise<{ adminUrl: string; stop(): Promise<void> }> {
   if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, stop: async () => {} };
   const port = await freePort();
   // As root, the server runs as the postgres user (created if missing), which
@@ -34,7 +38,10 @@ export async function startThrowawayServer(prefix: string): Promise<{ adminUrl: 
     password: "postgres",
     persistent: false,
     onLog: () => {},
-    postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+    postgresFlags: [
+      ...["fsync=off", "synchronous_commit=off", "full_page_writes=off"].flatMap((setting) => ["-c", setting]),
+      ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+    ],
   });
   await server.initialise();
   await server.start();

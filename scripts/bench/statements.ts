@@ -30,6 +30,9 @@ import { startThrowawayServer } from "../../test/throwaway-server.ts";
 // default run: its generation alone takes minutes). Every multi-row insert stays within PGlite's 32,767 bind
 // parameters (db/batches.ts): 4,000 subscriptions of 9 values in one insert once left PGlite answering nothing, so
 // that the first cooperative had "nothing to call". Prints figures; asserts nothing on time.
+//
+// BENCH_SERVER_STATEMENTS=1 (embedded server only) also prints, after each run, the server's costliest statements
+// (pg_stat_statements, nested ones included: a trigger's or a foreign key's queries), to say where its time goes.
 
 const YEAR = 2025;
 const PUBLIC_URL = "https://portail.example";
@@ -107,11 +110,24 @@ const format = (value: number) => Math.round(value).toLocaleString("en-US");
 interface Opened {
   database: Database;
   concurrency: number;
+  /** With BENCH_SERVER_STATEMENTS: forgets, then prints, the server's costliest statements. */
+  statements?: { reset(): Promise<void>; print(): Promise<void> };
   teardown(): Promise<void>;
 }
 
+const statementStats = process.env.BENCH_SERVER_STATEMENTS === "1" && !process.env.DATABASE_URL;
+
 async function openPostgresServer(): Promise<Opened> {
-  const server = await startThrowawayServer("portal-bench-pg-");
+  const server = await startThrowawayServer(
+    "portal-bench-pg-",
+    statementStats
+      ? {
+          shared_preload_libraries: "pg_stat_statements",
+          "pg_stat_statements.track": "all",
+          "pg_stat_statements.track_planning": "on",
+        }
+      : {},
+  );
   const adminUrl = server.adminUrl;
   const owner = { user: "portal_bench_owner", password: "portal_bench_owner" };
   const app = { user: APP_ROLE, password: "coop_app_bench" };
@@ -131,6 +147,11 @@ async function openPostgresServer(): Promise<Opened> {
     parsed.password = login.password;
     return parsed.toString();
   };
+  // The statistics are read and reset by the server's superuser (the embedded server's), in the bench's database.
+  const superuser = statementStats
+    ? postgres(`${adminUrl.replace(/\/postgres$/, "")}/${name}`, { max: 1, onnotice: () => {} })
+    : null;
+  await superuser?.unsafe("CREATE EXTENSION pg_stat_statements");
   const migrating = await openDatabase({ engine: "postgres", url: url(owner) });
   await migrateToLatest(migrating.owner);
   await migrating.close();
@@ -147,7 +168,23 @@ async function openPostgresServer(): Promise<Opened> {
   return {
     database,
     concurrency,
+    statements: superuser
+      ? {
+          async reset() {
+            await superuser.unsafe("SELECT pg_stat_statements_reset()");
+          },
+          async print() {
+            const rows = await superuser.unsafe<{ calls: number; exec: number; plan: number; query: string }[]>(`
+              SELECT calls::int, round(total_exec_time)::int AS exec, round(total_plan_time)::int AS plan,
+                     left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 110) AS query
+                FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 12`);
+            console.log("  server: calls, executing ms, planning ms, statement (nested ones included)");
+            for (const row of rows) console.log(`  ${row.calls}\t${row.exec}\t${row.plan}\t${row.query}`);
+          },
+        }
+      : undefined,
     async teardown() {
+      await superuser?.end();
       await database.close();
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
@@ -551,6 +588,7 @@ try {
     );
   };
   for (const phase of phases) {
+    await opened.statements?.reset();
     const cpuBefore = cpuSeconds();
     let started = performance.now();
     let computedRows = 0;
@@ -595,6 +633,7 @@ try {
         `${format(lines / issueSeconds)} lines/s), total ${(computeSeconds + issueSeconds).toFixed(1)} s; ` +
         cpuSince(cpuBefore, computeSeconds + issueSeconds),
     );
+    await opened.statements?.print();
   }
 
   const [written, lines, outbox, runs] = await Promise.all([
