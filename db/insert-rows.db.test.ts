@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase, testEngine } from "../test/database.ts";
-import { seedTenant, type Tenant } from "../test/tenants.ts";
+import { seedTenant, sirenFrom, type Tenant } from "../test/tenants.ts";
 import { insertRows } from "./insert-rows.ts";
 import { jsonb } from "./jsonb.ts";
 import { withRequestContext } from "./request-context.ts";
@@ -56,6 +56,40 @@ describe(`rows inserted as one array parameter per column (${testEngine})`, () =
       .where("to_address", "=", "personne-7@example.org")
       .executeTakeFirstOrThrow();
     expect(seventh).toEqual({ subject: "NULL", html_body: null });
+  });
+
+  it("reads each value with its column's own input: an enum, a boolean, a number; refuses an array column", async () => {
+    const inserted = await insertRows(
+      database.owner,
+      "organisations",
+      [
+        {
+          cooperative_id: a.cooperativeId,
+          kind: "ccas",
+          is_operator: false,
+          siren: sirenFrom("91234561"),
+          name: "CCAS",
+        },
+        {
+          cooperative_id: a.cooperativeId,
+          kind: "other",
+          is_operator: false,
+          siren: sirenFrom("91234562"),
+          name: "SIVU",
+        },
+      ],
+      ["kind", "is_operator", "name"],
+    );
+    expect(inserted).toEqual([
+      { kind: "ccas", is_operator: false, name: "CCAS" },
+      { kind: "other", is_operator: false, name: "SIVU" },
+    ]);
+    const wrongKind = insertRows(database.owner, "organisations", [
+      { cooperative_id: a.cooperativeId, kind: "mairie" as never, siren: sirenFrom("91234563"), name: "Mairie" },
+    ]);
+    await expect(wrongKind).rejects.toThrow(/organisation_kind/);
+    const meetingWithReminders = insertRows(database.owner, "meetings", [{ reminder_days: [7, 1] }]);
+    await expect(meetingWithReminders).rejects.toThrow(/reminder_days is an array column/);
   });
 
   it("inserts nothing for no rows; refuses rows of uneven columns, and row-level security a row of another cooperative: none stored", async () => {

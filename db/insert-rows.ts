@@ -23,24 +23,46 @@ function sendable(value: unknown): boolean {
   return !(typeof value === "object" && value !== null && "toOperationNode" in value);
 }
 
-/** Each table's column types, as casts write them (format_type): read once per table and process. */
-const columnTypesOf = new Map<string, Promise<Map<string, string>>>();
+interface ColumnType {
+  /** As a cast writes it, without a length limit (format_type with no typmod): a value too long is an error. */
+  name: string;
+  isJson: boolean;
+  isArray: boolean;
+}
 
-function columnTypes(db: Kysely<DB> | Transaction<DB>, table: string): Promise<Map<string, string>> {
+/** Each table's column types: read once per table and process. */
+const columnTypesOf = new Map<string, Promise<Map<string, ColumnType>>>();
+
+function columnTypes(db: Kysely<DB> | Transaction<DB>, table: string): Promise<Map<string, ColumnType>> {
   let types = columnTypesOf.get(table);
   if (!types) {
-    types = sql<{ name: string; type: string }>`
-      SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
-       WHERE attrelid = cast(${table} as regclass) AND attnum > 0 AND NOT attisdropped`
+    types = sql<{ column: string; type: string; category: string }>`
+      SELECT a.attname AS column, format_type(a.atttypid, NULL) AS type, t.typcategory AS category
+        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+       WHERE a.attrelid = cast(${table} as regclass) AND a.attnum > 0 AND NOT a.attisdropped`
       .execute(db)
-      .then((result) => new Map(result.rows.map((row) => [row.name, row.type])));
+      .then(
+        (result) =>
+          new Map(
+            result.rows.map((row) => [
+              row.column,
+              { name: row.type, isJson: row.type === "jsonb" || row.type === "json", isArray: row.category === "A" },
+            ]),
+          ),
+      );
     types.catch(() => columnTypesOf.delete(table));
     columnTypesOf.set(table, types);
   }
   return types;
 }
 
-const isJson = (type: string) => type === "jsonb" || type === "json";
+/** A value as the text its column's input function reads: JSON for json columns, ISO 8601 for dates. */
+function asText(value: unknown, type: ColumnType): string | null {
+  if (value === null) return null;
+  if (type.isJson) return JSON.stringify(value);
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
 
 /**
  * Inserts many rows in one statement, each column one bind parameter: an array of its values, zipped back into rows
@@ -71,31 +93,27 @@ export async function insertRows<T extends keyof DB & string, R extends keyof Se
     }
   }
   const types = await columnTypes(db, table);
-  const arrays = columns.map((column) => {
+  const typeOf = columns.map((column) => {
     const type = types.get(column);
     if (type === undefined) throw new Error(`insertRows(${table}): no column ${column}`);
-    const values = rows.map((row) => {
-      const value = (row as Record<string, unknown>)[column];
-      if (value === null) return null;
-      if (isJson(type)) return JSON.stringify(value);
-      return value instanceof Date ? value.toISOString() : value;
-    });
-    return sql`cast(${values} as ${sql.raw(isJson(type) ? "text" : type)}[])`;
+    if (type.isArray) throw new Error(`insertRows(${table}): ${column} is an array column, which unnest would flatten`);
+    return type;
   });
+  // Every column travels as text and is cast back to its type: the driver need not know the type (an enum, a
+  // boolean), and the column's own input function reads each value, as it would in a VALUES list.
+  const arrays = columns.map((column, index) =>
+    rows.map((row) => asText((row as Record<string, unknown>)[column], typeOf[index] as ColumnType)),
+  );
   const columnList = sql.join(columns.map((column) => sql.ref(column)));
   const selectList = sql.join(
-    columns.map((column, index) =>
-      isJson(types.get(column) ?? "")
-        ? sql`cast(${sql.ref(`c${index}`)} as ${sql.raw(types.get(column) ?? "")})`
-        : sql.ref(`c${index}`),
-    ),
+    columns.map((_, index) => sql`cast(${sql.ref(`c${index}`)} as ${sql.raw((typeOf[index] as ColumnType).name)})`),
   );
   const aliases = sql.join(columns.map((_, index) => sql.ref(`c${index}`)));
   const returningList =
     returning.length > 0 ? sql` RETURNING ${sql.join(returning.map((column) => sql.ref(column)))}` : sql``;
   const result = await sql<Pick<Selectable<DB[T]>, R>>`
     INSERT INTO ${sql.table(table)} (${columnList})
-    SELECT ${selectList} FROM unnest(${sql.join(arrays)}) AS r(${aliases})
+    SELECT ${selectList} FROM unnest(${sql.join(arrays.map((values) => sql`cast(${values} as text[])`))}) AS r(${aliases})
     ${returningList}`.execute(db);
   return result.rows;
 }

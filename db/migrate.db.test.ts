@@ -34,6 +34,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2910_statement_numbers",
       "2026-11-27T2920_poll_answers_kept",
       "2026-11-27T2930_statement_lines_checked_per_insert",
+      "2026-11-27T2940_statements_never_truncated",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 

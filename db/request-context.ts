@@ -65,8 +65,8 @@ export async function applyRequestContext(
   lookup: Lookup = {},
 ): Promise<void> {
   // set_config('role', …, true) is SET LOCAL ROLE: one round trip for the role and the context. Requests plan
-  // generically: a query is planned once per connection, not at every execution (a list of ids given as one array
-  // parameter would otherwise be planned again each time); see docs/decisions/002.
+  // generically: on a server a query is planned once per connection, not at every execution (a list of ids given as
+  // one array parameter would otherwise be planned again each time); see docs/decisions/002.
   await sql`
     SELECT set_config('role', ${APP_ROLE}, true),
            set_config('plan_cache_mode', 'force_generic_plan', true),

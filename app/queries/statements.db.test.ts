@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonb } from "../../db/jsonb.ts";
 import { type RequestContext, withRequestContext } from "../../db/request-context.ts";
@@ -358,6 +359,9 @@ describe(`statements (${testEngine})`, () => {
     expect(await errorCode(database.owner.deleteFrom("statement_lines").where("statement_id", "=", id).execute())).toBe(
       "23001",
     );
+    for (const table of ["statements", "statement_lines"]) {
+      expect(await errorCode(sql`TRUNCATE ${sql.table(table)} CASCADE`.execute(database.owner)), table).toBe("23001");
+    }
   });
 
   it("refuses a line naming another payer, cooperative or offer than its statement's", async () => {

@@ -327,7 +327,7 @@ async function writeStatements(
       issued_by: input.actorUserId,
     };
   });
-  // One insert for the statements and one for their lines, the rows as JSON.
+  // One insert for the statements and one for their lines, each column's values as one array (insertRows).
   const idOfSequence = new Map<number, string>();
   for (const row of await insertRows(trx, "statements", rows, ["id", "sequence"])) {
     idOfSequence.set(row.sequence, row.id);

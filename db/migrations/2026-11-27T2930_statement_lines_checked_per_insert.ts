@@ -3,9 +3,10 @@ import { type Kysely, sql } from "kysely";
 // Frozen in time: this file never imports application code.
 // A statement line belongs to its statement's cooperative and payer, and names an offer of that cooperative. Two
 // foreign keys said so, each checked by a query per line (two thirds of a million lookups, each locking the row it
-// found, for a year's statements of every EPCI: the statements benchmark, decision 019). Their other half, refusing
-// to delete what a line refers to, has nothing left to guard: statements are never deleted (statements_immutable)
-// and coop_app may not delete offers. One check per INSERT statement says the same: its new lines joined to
+// found, for a year's statements of every EPCI: the statements benchmark, decision 019). Their other half refused
+// deleting what a line refers to: statements are never deleted or changed (statements_immutable; TRUNCATE too since
+// migration 2940), coop_app may not delete offers, and an offer with issued lines keeps a frozen pricing, which
+// keeps it. One check per INSERT statement says the same: its new lines joined to
 // statements and offers, every line must find both. Run as the inserting role, it sees what that role's policies
 // show; a line naming a statement or an offer of another cooperative finds nothing and is refused.
 
