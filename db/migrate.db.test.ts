@@ -35,6 +35,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2920_poll_answers_kept",
       "2026-11-27T2930_statement_lines_checked_per_insert",
       "2026-11-27T2940_statements_never_truncated",
+      "2026-11-27T2950_statements_key_for_lines_dropped",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 

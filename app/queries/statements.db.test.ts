@@ -291,6 +291,18 @@ describe(`statements (${testEngine})`, () => {
 
   it("issues each cost-key half-year on its own at its actual cost, numbered after the year, to the cent", async () => {
     await completeFixtureCostKey(database.owner, a, SECOND_HALF);
+    // Commune 22's council decision on the SIG: a cost key's statements cite it too (read apart from the pricings).
+    await database.owner
+      .insertInto("subscriptions")
+      .values({
+        cooperative_id: a.cooperativeId,
+        organisation_id: year.communes.c22,
+        offer_id: year.offers.gis,
+        starts_on: "2026-01-01",
+        council_decision_number: "DCM-2025-077",
+        council_decision_date: "2025-12-04",
+      })
+      .execute();
     for (const [half, fixtureCents] of [
       [1, 100],
       [2, SECOND_HALF],
@@ -298,10 +310,14 @@ describe(`statements (${testEngine})`, () => {
       const result = await issue({ half, issuedOn: half === 1 ? "2026-07-15" : "2027-01-20" });
       const statements = await database.owner
         .selectFrom("statements")
-        .select(["id", "number", "organisation_id", "period", "net_cents"])
+        .select(["id", "number", "organisation_id", "period", "net_cents", "council_decisions"])
         .where("run_id", "=", result.runId)
         .orderBy("sequence")
         .execute();
+      expect(statements.map((statement) => statement.council_decisions)).toEqual([
+        [],
+        [expect.stringMatching(/^Délibération n° DCM-2025-077 du 4 décembre 2025 \(/)],
+      ]);
       // The operator (100 % of the fixture key, not flagged as its own part), then commune 22 (70 % of the SIG).
       expect(statements.map((statement) => [statement.number, statement.organisation_id, statement.net_cents])).toEqual(
         [
