@@ -31,6 +31,7 @@ import { startThrowawayServer } from "../../test/throwaway-server.ts";
 // parameters (db/batches.ts): 4,000 subscriptions of 9 values in one insert once left PGlite answering nothing, so
 // that the first cooperative had "nothing to call". Prints figures; asserts nothing on time.
 //
+// BENCH_REVIEW=0 issues as the command line does, without the preview: the issue alone computes and writes.
 // BENCH_SERVER_STATEMENTS=1 (embedded server only) also prints, after each run, the server's costliest statements
 // (pg_stat_statements, nested ones included: a trigger's or a foreign key's queries), to say where its time goes.
 
@@ -116,6 +117,7 @@ interface Opened {
 }
 
 const statementStats = process.env.BENCH_SERVER_STATEMENTS === "1" && !process.env.DATABASE_URL;
+const reviewing = process.env.BENCH_REVIEW !== "0";
 
 async function openPostgresServer(): Promise<Opened> {
   const server = await startThrowawayServer(
@@ -593,9 +595,10 @@ try {
     let started = performance.now();
     let computedRows = 0;
     let computedPayers = 0;
-    // As the portal: the confirmation carries the fingerprint of what was reviewed, the issue checks it.
+    // As the portal: the confirmation carries the fingerprint of what was reviewed, the issue checks it. With
+    // BENCH_REVIEW=0, as the command line: the issue alone, which computes what it issues.
     const reviewed = new Map<string, string>();
-    await forEach(fixtures, concurrency, async (fixture) => {
+    await forEach(reviewing ? fixtures : [], concurrency, async (fixture) => {
       const preview = await withRequestContext(database.app, fixture.context, (trx) =>
         previewRun(trx, { cooperativeId: fixture.cooperativeId, year: YEAR, half: phase.half }),
       );
@@ -618,7 +621,7 @@ try {
           actorUserId: fixture.context.userId,
           publicUrl: PUBLIC_URL,
           issuedOn: ISSUED_ON,
-          reviewed: reviewed.get(fixture.cooperativeId) ?? "",
+          reviewed: reviewing ? (reviewed.get(fixture.cooperativeId) ?? "") : undefined,
         }),
       );
       issued += result.statements.length;
@@ -628,7 +631,10 @@ try {
     statements += issued;
     totalSeconds += computeSeconds + issueSeconds;
     console.log(
-      `${phase.name}: compute ${computeSeconds.toFixed(1)} s (${format(computedRows)} share rows, ${format(computedPayers)} payers), ` +
+      `${phase.name}: ` +
+        (reviewing
+          ? `compute ${computeSeconds.toFixed(1)} s (${format(computedRows)} share rows, ${format(computedPayers)} payers), `
+          : "not reviewed, ") +
         `issue ${issueSeconds.toFixed(1)} s (${format(issued)} statements, ${format(lines)} lines, ` +
         `${format(lines / issueSeconds)} lines/s), total ${(computeSeconds + issueSeconds).toFixed(1)} s; ` +
         cpuSince(cpuBefore, computeSeconds + issueSeconds),
