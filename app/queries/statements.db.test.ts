@@ -409,17 +409,19 @@ describe(`statements (${testEngine})`, () => {
 
   it("a backdated subscription produces a rectifying statement carrying only the difference; the original untouched", async () => {
     const before = await statementsOf2026();
-    const linesBefore = await database.owner
-      .selectFrom("statement_lines")
-      .selectAll()
-      .where(
-        "statement_id",
-        "in",
-        before.map((statement) => statement.id),
-      )
-      .orderBy("statement_id")
-      .orderBy("position")
-      .execute();
+    const linesOf = (statements: { id: string }[]) =>
+      database.owner
+        .selectFrom("statement_lines")
+        .selectAll()
+        .where(
+          "statement_id",
+          "in",
+          statements.map((statement) => statement.id),
+        )
+        .orderBy("statement_id")
+        .orderBy("position")
+        .execute();
+    const linesBefore = await linesOf(before);
     const reviewedBefore = await reviewedNow();
     // Commune 22 joined on 1 April, not 1 July.
     await database.owner
@@ -434,19 +436,7 @@ describe(`statements (${testEngine})`, () => {
 
     const after = await statementsOf2026();
     expect(after.slice(0, before.length)).toEqual(before);
-    expect(
-      await database.owner
-        .selectFrom("statement_lines")
-        .selectAll()
-        .where(
-          "statement_id",
-          "in",
-          before.map((statement) => statement.id),
-        )
-        .orderBy("statement_id")
-        .orderBy("position")
-        .execute(),
-    ).toEqual(linesBefore);
+    expect(await linesOf(before)).toEqual(linesBefore);
     const original = before.find((statement) => statement.organisation_id === year.communes.c22);
     const rectifying = after[7];
     expect(after.length).toBe(8);
