@@ -36,6 +36,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2930_statement_lines_checked_per_insert",
       "2026-11-27T2940_statements_never_truncated",
       "2026-11-27T2950_statements_key_for_lines_dropped",
+      "2026-11-27T2960_statement_lines_checked_per_key",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 

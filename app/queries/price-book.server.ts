@@ -234,6 +234,18 @@ export interface PricingInYear {
   members: MemberInput[];
   /** Cost key: the actual costs entered for the year's half-years (1, then 2); none for shares. */
   actualCosts: ActualCost[];
+  /**
+   * The council decisions of the offer's subscriptions during the year (cost keys' too), by date then number: what
+   * a statement refers to, read with the subscriptions rather than once more.
+   */
+  councilDecisions: CouncilDecision[];
+}
+
+export interface CouncilDecision {
+  organisationId: string;
+  number: string;
+  /** ISO date, when entered. */
+  date: string | null;
 }
 
 const isoDate = (year: number, month: number, day: number) =>
@@ -281,6 +293,8 @@ async function subscriptionsInYear(trx: Trx, cooperativeId: string, offerIds: st
             "s.declared_units",
             "org.siren",
             "org.name",
+            "s.council_decision_number",
+            "s.council_decision_date",
           ])
           .where("s.cooperative_id", "=", cooperativeId)
           .where("s.offer_id", "=", anyOf([...new Set(offerIds)], "uuid"))
@@ -294,6 +308,34 @@ async function subscriptionsInYear(trx: Trx, cooperativeId: string, offerIds: st
           .execute();
   return Map.groupBy(rows, (row) => row.offer_id);
 }
+
+function councilDecisionsOf(
+  subscriptions: {
+    organisation_id: string;
+    council_decision_number: string | null;
+    council_decision_date: string | null;
+  }[],
+): CouncilDecision[] {
+  return subscriptions
+    .flatMap((subscription) =>
+      subscription.council_decision_number === null
+        ? []
+        : [
+            {
+              organisationId: subscription.organisation_id,
+              number: subscription.council_decision_number,
+              date: subscription.council_decision_date,
+            },
+          ],
+    )
+    .sort(
+      (a, b) =>
+        // Undated decisions last, as PostgreSQL orders nulls.
+        compareText(a.date ?? "\uffff", b.date ?? "\uffff") || compareText(a.number, b.number),
+    );
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 type PopulationReference = NonNullable<Extract<Pricing, { kind: "shares" }>["population"]>;
 
@@ -389,7 +431,8 @@ export async function loadPricingsInYear(
   const costKeys = definitions.flatMap((definition, index) =>
     definition.kind === "costKey" ? [{ definition, row: valid[index] as (typeof rows)[number] }] : [],
   );
-  const offerIds = valid.filter((_, index) => definitions[index]?.kind === "shares").map((row) => row.offer_id);
+  // Every offer's subscriptions: a share's members, and the council decisions of shares and cost keys alike.
+  const offerIds = valid.map((row) => row.offer_id);
   const keyOrganisations = await costKeyOrganisations(
     trx,
     cooperativeId,
@@ -421,6 +464,8 @@ export async function loadPricingsInYear(
   for (const [index, row] of valid.entries()) {
     const definition = definitions[index] as Pricing;
     const offer: OfferSummary = { id: row.offer_id, title: row.title, kind: row.kind, status: row.status };
+    const subscribers = subscriptions.get(row.offer_id) ?? [];
+    const councilDecisions = councilDecisionsOf(subscribers);
     const pricing: StoredPricing = {
       id: row.id,
       offerId: row.offer_id,
@@ -452,6 +497,7 @@ export async function loadPricingsInYear(
           directCents: period.direct_cents,
           indirectCents: period.indirect_cents,
         })),
+        councilDecisions,
       });
       continue;
     }
@@ -460,7 +506,7 @@ export async function loadPricingsInYear(
     result.push({
       offer,
       pricing,
-      members: (subscriptions.get(row.offer_id) ?? []).map((subscription) => {
+      members: subscribers.map((subscription) => {
         const inhabitants = reference ? figures.get(populationKey(reference, subscription.organisation_id)) : undefined;
         return {
           organisationId: subscription.organisation_id,
@@ -479,6 +525,7 @@ export async function loadPricingsInYear(
         };
       }),
       actualCosts: [],
+      councilDecisions,
     });
   }
   if (invalid) throw invalid;

@@ -222,45 +222,18 @@ async function takeSequences(trx: Trx, cooperativeId: string, year: number, coun
 
 /**
  * The council decisions of each payer's subscriptions to the offers it is called for, in the year: by offer title
- * and date, each once. One query for all the payers.
+ * (the pricings' order), date and number, each once. Read with the pricings' subscriptions.
  */
-async function councilDecisions(trx: Trx, period: RunPeriod, payers: PayerDraft[]): Promise<Map<string, string[]>> {
-  const offerIds = [...new Set(payers.flatMap((payer) => payer.lines.map((line) => line.offerId)))];
-  const rows = await trx
-    .selectFrom("subscriptions as s")
-    .innerJoin("offers as o", "o.id", "s.offer_id")
-    .select(["s.organisation_id", "s.offer_id", "s.council_decision_number", "s.council_decision_date", "o.title"])
-    .where("s.cooperative_id", "=", period.cooperativeId)
-    .where(
-      "s.organisation_id",
-      "=",
-      anyOf(
-        payers.map((payer) => payer.organisationId),
-        "uuid",
-      ),
-    )
-    .where("s.offer_id", "=", anyOf(offerIds, "uuid"))
-    .where("s.status", "=", "active")
-    .where("s.council_decision_number", "is not", null)
-    .where("s.starts_on", "<=", `${period.year}-12-31`)
-    .where((eb) => eb.or([eb("s.ends_on", "is", null), eb("s.ends_on", ">=", `${period.year}-01-01`)]))
-    .orderBy("o.title")
-    .orderBy("s.council_decision_date")
-    .orderBy("s.council_decision_number")
-    .execute();
-  const labels = new Map<string, Set<string>>();
+function councilDecisions(pricings: readonly PricingInYear[], payers: readonly PayerDraft[]): Map<string, string[]> {
   const calledFor = new Map(payers.map((payer) => [payer.organisationId, new Set(payer.lines.map((l) => l.offerId))]));
-  for (const row of rows) {
-    if (!calledFor.get(row.organisation_id)?.has(row.offer_id)) continue;
-    const own = labels.get(row.organisation_id) ?? new Set<string>();
-    own.add(
-      councilDecisionLabel({
-        number: row.council_decision_number ?? "",
-        date: row.council_decision_date,
-        offerTitle: row.title,
-      }),
-    );
-    labels.set(row.organisation_id, own);
+  const labels = new Map<string, Set<string>>();
+  for (const { offer, councilDecisions: decisions } of pricings) {
+    for (const decision of decisions) {
+      if (!calledFor.get(decision.organisationId)?.has(offer.id)) continue;
+      const own = labels.get(decision.organisationId) ?? new Set<string>();
+      own.add(councilDecisionLabel({ number: decision.number, date: decision.date, offerTitle: offer.title }));
+      labels.set(decision.organisationId, own);
+    }
   }
   return new Map(payers.map((payer) => [payer.organisationId, [...(labels.get(payer.organisationId) ?? [])]]));
 }
@@ -290,6 +263,8 @@ async function writeStatements(
     publicUrl: string;
     issuedOn: string;
     drafts: StatementDraft[];
+    /** The pricings computed: their subscriptions' council decisions. */
+    pricings: readonly PricingInYear[];
   },
 ): Promise<WrittenStatement[]> {
   const { period, drafts } = input;
@@ -297,9 +272,8 @@ async function writeStatements(
   const first = await takeSequences(trx, period.cooperativeId, period.year, drafts.length);
   const dueOn = addDays(input.issuedOn, PAYMENT_DAYS);
   const label = periodLabel(period.year, period.half);
-  const decisions = await councilDecisions(
-    trx,
-    period,
+  const decisions = councilDecisions(
+    input.pricings,
     drafts.map((draft) => draft.payer),
   );
   const rows = drafts.map((draft, index) => {
@@ -509,6 +483,7 @@ export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult
     publicUrl: input.publicUrl,
     issuedOn,
     drafts: payers.map((payer) => ({ payer, kind: "statement", corrects: null })),
+    pricings,
   });
 
   // A pricing once frozen stays so: only those read unfrozen are written (none, for a 2nd half-year).
@@ -663,6 +638,7 @@ export async function rectifyRun(trx: Trx, input: IssueInput): Promise<IssueResu
     publicUrl: input.publicUrl,
     issuedOn: input.issuedOn ?? parisToday(),
     drafts,
+    pricings,
   });
   await recordEvent(trx, {
     action: "statements.rectified",
