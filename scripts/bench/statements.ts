@@ -2,19 +2,28 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resourceUsage } from "node:process";
+import { Worker } from "node:worker_threads";
 import { type Kysely, sql } from "kysely";
 import postgres from "postgres";
 import { type PricingInput, type PricingPartInput, pricingSchema } from "../../app/domain/allocation/pricing-schema.ts";
-import { issueRun, previewRun, reviewFingerprint } from "../../app/queries/statements.server.ts";
 import { batches } from "../../db/batches.ts";
 import { type Database, openDatabase } from "../../db/engine.ts";
 import { jsonb } from "../../db/jsonb.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
-import { APP_ROLE, type RequestContext, withRequestContext } from "../../db/request-context.ts";
+import { APP_ROLE } from "../../db/request-context.ts";
 import type { DB, OfferKind } from "../../db/schema.ts";
 import { importTerritories } from "../../db/territory/import.ts";
 import { loadTerritoryReference } from "../../db/territory/reference.ts";
 import { startThrowawayServer } from "../../test/throwaway-server.ts";
+import {
+  type CooperativeFixture,
+  type IssuingStep,
+  type PortalProcessData,
+  type PortalReply,
+  portalIssuer,
+  type StepOutcome,
+  YEAR,
+} from "./statements-issuer.ts";
 
 // Benchmark: a year's statements (appels de fonds) issued for every French EPCI as a cooperative. A national
 // synthetic dataset is built from the real reference data (1,255 EPCIs and their ~35,000 communes, imported as
@@ -34,10 +43,6 @@ import { startThrowawayServer } from "../../test/throwaway-server.ts";
 // BENCH_REVIEW=0 issues as the command line does, without the preview: the issue alone computes and writes.
 // BENCH_SERVER_STATEMENTS=1 (embedded server only) also prints, after each run, the server's costliest statements
 // (pg_stat_statements, nested ones included: a trigger's or a foreign key's queries), to say where its time goes.
-
-const YEAR = 2025;
-const PUBLIC_URL = "https://portail.example";
-const ISSUED_ON = `${YEAR + 1}-01-15`;
 
 type Engine = "postgres" | "pglite";
 const engineArgument = process.argv[2] as Engine | undefined;
@@ -111,6 +116,8 @@ const format = (value: number) => Math.round(value).toLocaleString("en-US");
 interface Opened {
   database: Database;
   concurrency: number;
+  /** The server's logins, for portal processes of their own (worker threads). */
+  urls?: { url: string; appUrl: string };
   /** With BENCH_SERVER_STATEMENTS: forgets, then prints, the server's costliest statements. */
   statements?: { reset(): Promise<void>; print(): Promise<void> };
   teardown(): Promise<void>;
@@ -170,6 +177,7 @@ async function openPostgresServer(): Promise<Opened> {
   return {
     database,
     concurrency,
+    urls: { url: url(owner), appUrl: url(app) },
     statements: superuser
       ? {
           async reset() {
@@ -318,11 +326,6 @@ function shareOffers(biggestSiren: string | undefined, populationYear: number): 
 /** Inserts rows in multi-row statements within both engines' bind parameter limit (batches()). */
 async function insertChunked<T>(rows: T[], parametersPerRow: number, insert: (chunk: T[]) => Promise<unknown>) {
   for (const chunk of batches(rows, parametersPerRow, 5_000)) await insert(chunk);
-}
-
-interface CooperativeFixture {
-  cooperativeId: string;
-  context: RequestContext;
 }
 
 async function generate(owner: Kysely<DB>): Promise<CooperativeFixture[]> {
@@ -533,17 +536,78 @@ async function generate(owner: Kysely<DB>): Promise<CooperativeFixture[]> {
 // ---------------------------------------------------------------------------------------------------------------
 // Timed: compute (previewRun) then issue (issueRun) every cooperative's year.
 
-async function forEach<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
+/**
+ * Runs a step (preview or issue every cooperative's run of a period) in this thread, or shares the cooperatives
+ * between portal processes (worker threads, one per core by default, BENCH_PROCESSES), each with its own
+ * connections and its part of the concurrency, and waits for all. "close" ends the processes.
+ */
+async function portalProcesses(opened: Opened): Promise<(step: IssuingStep | "close") => Promise<StepOutcome>> {
+  const none: StepOutcome = { rows: 0, payers: 0, statements: 0 };
+  if (portals === 1 || !opened.urls) {
+    const issue = portalIssuer(opened.database, opened.concurrency, reviewing);
+    return async (step) => (step === "close" ? none : issue(step));
+  }
+  const { urls } = opened;
+  const workers = Array.from({ length: portals }, (_, index) => {
+    const data: PortalProcessData = {
+      ...urls,
+      concurrency: Math.ceil((opened.concurrency - index) / portals),
+      reviewing,
+    };
+    return new Worker(new URL("./statements-issuer.ts", import.meta.url), { workerData: data });
+  });
+  // Started (code loaded, connections opened) before anything is timed.
+  await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<void>((resolve, reject) => {
+          worker.once("message", (reply: PortalReply) =>
+            reply === "ready"
+              ? resolve()
+              : reject(new Error(`a portal process did not start: ${JSON.stringify(reply)}`)),
+          );
+          worker.once("error", reject);
+        }),
+    ),
+  );
+  const ask = (worker: Worker, message: IssuingStep | "close") =>
+    new Promise<StepOutcome>((resolve, reject) => {
+      if (message === "close") {
+        worker.once("exit", () => resolve(none));
+        worker.postMessage(message);
+        return;
+      }
+      worker.once("message", (reply: PortalReply) =>
+        typeof reply === "object" && "done" in reply
+          ? resolve(reply.done)
+          : reject(new Error(`a portal process failed: ${typeof reply === "object" ? reply.failed : reply}`)),
+      );
+      worker.once("error", reject);
+      worker.postMessage(message);
+    });
+  return async (step) => {
+    const outcomes = await Promise.all(
+      workers.map((worker, index) =>
+        ask(
+          worker,
+          step === "close"
+            ? step
+            : { ...step, fixtures: step.fixtures.filter((_, position) => position % portals === index) },
+        ),
+      ),
+    );
+    return outcomes.reduce(
+      (sum, outcome) => ({
+        rows: sum.rows + outcome.rows,
+        payers: sum.payers + outcome.payers,
+        statements: sum.statements + outcome.statements,
+      }),
+      none,
+    );
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
+const portals = engine === "postgres" ? Number(process.env.BENCH_PROCESSES ?? availableParallelism()) : 1;
 const opened = engine === "postgres" ? await openPostgresServer() : await openPglite();
 try {
   const { database, concurrency } = opened;
@@ -589,43 +653,17 @@ try {
         : `, server ${server.toFixed(1)} s (${Math.round((100 * used) / (cores * wall))} % of ${cores} cores)`)
     );
   };
+  const step = await portalProcesses(opened);
   for (const phase of phases) {
     await opened.statements?.reset();
     const cpuBefore = cpuSeconds();
     let started = performance.now();
-    let computedRows = 0;
-    let computedPayers = 0;
-    // As the portal: the confirmation carries the fingerprint of what was reviewed, the issue checks it. With
-    // BENCH_REVIEW=0, as the command line: the issue alone, which computes what it issues.
-    const reviewed = new Map<string, string>();
-    await forEach(reviewing ? fixtures : [], concurrency, async (fixture) => {
-      const preview = await withRequestContext(database.app, fixture.context, (trx) =>
-        previewRun(trx, { cooperativeId: fixture.cooperativeId, year: YEAR, half: phase.half }),
-      );
-      if (preview.problems.length > 0) throw new Error(preview.problems.join("\n"));
-      computedRows += preview.rows.length;
-      computedPayers += preview.payers.length;
-      reviewed.set(fixture.cooperativeId, reviewFingerprint(preview.payers));
-    });
+    const computed = await step({ step: "preview", half: phase.half, fixtures });
     const computeSeconds = seconds(started);
 
-    let issued = 0;
     const linesBefore = await count("statement_lines");
     started = performance.now();
-    await forEach(fixtures, concurrency, async (fixture) => {
-      const result = await withRequestContext(database.app, fixture.context, (trx) =>
-        issueRun(trx, {
-          cooperativeId: fixture.cooperativeId,
-          year: YEAR,
-          half: phase.half,
-          actorUserId: fixture.context.userId,
-          publicUrl: PUBLIC_URL,
-          issuedOn: ISSUED_ON,
-          reviewed: reviewing ? (reviewed.get(fixture.cooperativeId) ?? "") : undefined,
-        }),
-      );
-      issued += result.statements.length;
-    });
+    const issued = (await step({ step: "issue", half: phase.half, fixtures })).statements;
     const issueSeconds = seconds(started);
     const lines = (await count("statement_lines")) - linesBefore;
     statements += issued;
@@ -633,7 +671,7 @@ try {
     console.log(
       `${phase.name}: ` +
         (reviewing
-          ? `compute ${computeSeconds.toFixed(1)} s (${format(computedRows)} share rows, ${format(computedPayers)} payers), `
+          ? `compute ${computeSeconds.toFixed(1)} s (${format(computed.rows)} share rows, ${format(computed.payers)} payers), `
           : "not reviewed, ") +
         `issue ${issueSeconds.toFixed(1)} s (${format(issued)} statements, ${format(lines)} lines, ` +
         `${format(lines / issueSeconds)} lines/s), total ${(computeSeconds + issueSeconds).toFixed(1)} s; ` +
@@ -642,6 +680,7 @@ try {
     await opened.statements?.print();
   }
 
+  await step("close");
   const [written, lines, outbox, runs] = await Promise.all([
     count("statements"),
     count("statement_lines"),
@@ -650,7 +689,8 @@ try {
   ]);
   if (written !== statements) throw new Error(`${statements} statements issued but ${written} stored`);
   console.log(
-    `the year's ${runs} runs (${fixtures.length} cooperatives, concurrency ${concurrency}): ${totalSeconds.toFixed(1)} s — ` +
+    `the year's ${runs} runs (${fixtures.length} cooperatives, ${portals} portal process${portals > 1 ? "es" : ""}, ` +
+      `concurrency ${concurrency}): ${totalSeconds.toFixed(1)} s — ` +
       `${format(written)} statements, ${format(lines)} lines with their explanations, ${format(outbox)} outbox mails`,
   );
   console.log(`memory: max rss ${(resourceUsage().maxRSS / 1024).toFixed(0)} MiB (this process)`);
