@@ -5,7 +5,7 @@ import { insertRows } from "./insert-rows.ts";
 import { jsonb } from "./jsonb.ts";
 import { withRequestContext } from "./request-context.ts";
 
-describe(`rows inserted as one array parameter per column (${testEngine})`, () => {
+describe(`rows inserted as one parameter per column (${testEngine})`, () => {
   let database: TestDatabase;
   let a: Tenant;
   let b: Tenant;
@@ -56,6 +56,44 @@ describe(`rows inserted as one array parameter per column (${testEngine})`, () =
       .where("to_address", "=", "personne-7@example.org")
       .executeTakeFirstOrThrow();
     expect(seventh).toEqual({ subject: "NULL", html_body: null });
+  });
+
+  it("keeps every value as given: the characters that split a column's text, empty texts, the word NULL, absent values", async () => {
+    const probe = (to: string, values: { subject: string; text_body: string; html_body: string | null }) => ({
+      cooperative_id: a.cooperativeId,
+      kind: "probe",
+      to_address: to,
+      ...values,
+    });
+    const stored = async (to: string) =>
+      database.owner
+        .selectFrom("outbox_emails")
+        .select(["subject", "text_body", "html_body", "reply_to"])
+        .where("to_address", "=", to)
+        .executeTakeFirstOrThrow();
+    const rows = [
+      probe("split-1@example.org", { subject: "a\u001fb", text_body: "", html_body: null }),
+      probe("split-2@example.org", { subject: "c\u001ed", text_body: "", html_body: "" }),
+      probe("split-3@example.org", { subject: "NULL", text_body: "\u001e", html_body: "NULL" }),
+    ];
+    await insertRows(database.owner, "outbox_emails", rows);
+    for (const row of rows) {
+      expect(await stored(row.to_address)).toEqual({
+        subject: row.subject,
+        text_body: row.text_body,
+        html_body: row.html_body,
+        reply_to: null,
+      });
+    }
+    // One row whose only value is empty, one whose only value is absent.
+    const alone = probe("alone@example.org", { subject: "Seul", text_body: "", html_body: null });
+    await insertRows(database.owner, "outbox_emails", [alone]);
+    expect(await stored("alone@example.org")).toEqual({
+      subject: "Seul",
+      text_body: "",
+      html_body: null,
+      reply_to: null,
+    });
   });
 
   it("reads each value with its column's own input: an enum, a boolean, a number; refuses an array column", async () => {

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { availableParallelism } from "node:os";
 import { resourceUsage } from "node:process";
 import { Worker } from "node:worker_threads";
@@ -124,6 +125,23 @@ interface Opened {
 }
 
 const statementStats = process.env.BENCH_SERVER_STATEMENTS === "1" && !process.env.DATABASE_URL;
+const profileYearRun = process.env.BENCH_PROFILE;
+
+/** Profiles this thread's CPU (the portal's, with BENCH_PROCESSES=1) until stopped, then writes the profile. */
+async function startProfiling() {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop() {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(profileYearRun as string, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`  portal profile of the year run: ${profileYearRun}`);
+    },
+  };
+}
 const reviewing = process.env.BENCH_REVIEW !== "0";
 
 async function openPostgresServer(): Promise<Opened> {
@@ -656,6 +674,7 @@ try {
   const step = await portalProcesses(opened);
   for (const phase of phases) {
     await opened.statements?.reset();
+    const profiling = profileYearRun && phase.half === null ? await startProfiling() : null;
     const cpuBefore = cpuSeconds();
     let started = performance.now();
     const computed = await step({ step: "preview", half: phase.half, fixtures });
@@ -678,6 +697,7 @@ try {
         cpuSince(cpuBefore, computeSeconds + issueSeconds),
     );
     await opened.statements?.print();
+    await profiling?.stop();
   }
 
   await step("close");
