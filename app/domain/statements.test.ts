@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { addDays, differenceLines, type LineDraft, periodLabel, statementNumber } from "./statements.ts";
+import {
+  addDays,
+  citedCouncilDecisions,
+  differenceLines,
+  type LineDraft,
+  periodLabel,
+  statementNumber,
+} from "./statements.ts";
 
 const line = (overrides: Partial<LineDraft>): LineDraft => ({
   offerId: "offer",
@@ -20,6 +27,46 @@ describe("statement rules", () => {
   it("numbers a statement by year and a four-digit sequence", () => {
     expect(statementNumber(2026, 1)).toBe("2026-0001");
     expect(statementNumber(2026, 12345)).toBe("2026-12345");
+  });
+
+  it("cites a payer's council decisions on the offers it is called for: by offer title, date (undated last), number, once", () => {
+    const decision = (organisationId: string, number: string, date: string | null) => ({
+      organisationId,
+      number,
+      date,
+    });
+    const offers = [
+      // In the database's order of titles; two offers share a title.
+      {
+        offer: { id: "carto-a", title: "Cartographie" },
+        councilDecisions: [decision("c1", "DCM-9", "2025-06-01"), decision("c2", "DCM-5", "2025-03-01")],
+      },
+      {
+        offer: { id: "carto-b", title: "Cartographie" },
+        councilDecisions: [decision("c1", "DCM-2", "2025-01-10"), decision("c1", "DCM-3", null)],
+      },
+      {
+        offer: { id: "paie", title: "Paie" },
+        councilDecisions: [decision("c1", "DCM-1", "2024-12-01"), decision("c1", "DCM-1", "2024-12-01")],
+      },
+      { offer: { id: "sig", title: "SIG" }, councilDecisions: [decision("c1", "DCM-7", "2025-02-02")] },
+    ];
+    const payers = [
+      { organisationId: "c1", lines: [{ offerId: "paie" }, { offerId: "carto-b" }, { offerId: "carto-a" }] },
+      // Called for the SIG only: its decision on the cartography is not cited.
+      { organisationId: "c2", lines: [{ offerId: "sig" }] },
+      { organisationId: "c3", lines: [{ offerId: "paie" }] },
+    ];
+    expect(Object.fromEntries(citedCouncilDecisions(offers, payers))).toEqual({
+      c1: [
+        "Délibération n° DCM-2 du 10 janvier 2025 (Cartographie)",
+        "Délibération n° DCM-9 du 1 juin 2025 (Cartographie)",
+        "Délibération n° DCM-3 (Cartographie)",
+        "Délibération n° DCM-1 du 1 décembre 2024 (Paie)",
+      ],
+      c2: [],
+      c3: [],
+    });
   });
 
   it("names the period and counts the due date in calendar days", () => {

@@ -40,6 +40,49 @@ export function councilDecisionLabel(decision: { number: string; date: string | 
   return `Délibération n° ${decision.number}${date} (${decision.offerTitle})`;
 }
 
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The council decisions recorded on an offer's subscriptions (what loadPricingsInYear gives with each pricing). */
+export interface OfferCouncilDecisions {
+  offer: { id: string; title: string };
+  councilDecisions: readonly { organisationId: string; number: string; date: string | null }[];
+}
+
+/**
+ * What each payer's statement cites: the council decisions of its subscriptions to the offers it is called for, by
+ * offer title (the offers come in the database's order of titles), date (undated last) and number, each once.
+ */
+export function citedCouncilDecisions(
+  offers: readonly OfferCouncilDecisions[],
+  payers: readonly { organisationId: string; lines: readonly { offerId: string }[] }[],
+): Map<string, string[]> {
+  const calledFor = new Map(payers.map((payer) => [payer.organisationId, new Set(payer.lines.map((l) => l.offerId))]));
+  const titleRank = new Map<string, number>();
+  for (const { offer } of offers) if (!titleRank.has(offer.title)) titleRank.set(offer.title, titleRank.size);
+  const cited = new Map<string, { rank: number; date: string; number: string; label: string }[]>();
+  for (const { offer, councilDecisions } of offers) {
+    for (const decision of councilDecisions) {
+      if (!calledFor.get(decision.organisationId)?.has(offer.id)) continue;
+      const own = cited.get(decision.organisationId) ?? [];
+      own.push({
+        rank: titleRank.get(offer.title) ?? 0,
+        date: decision.date ?? "\uffff",
+        number: decision.number,
+        label: councilDecisionLabel({ number: decision.number, date: decision.date, offerTitle: offer.title }),
+      });
+      cited.set(decision.organisationId, own);
+    }
+  }
+  return new Map(
+    payers.map((payer) => {
+      const own = (cited.get(payer.organisationId) ?? []).sort(
+        (a, b) => a.rank - b.rank || compareText(a.date, b.date) || compareText(a.number, b.number),
+      );
+      return [payer.organisationId, [...new Set(own.map((decision) => decision.label))]];
+    }),
+  );
+}
+
 /** One line a statement invoices. */
 export interface LineDraft {
   offerId: string;

@@ -235,8 +235,8 @@ export interface PricingInYear {
   /** Cost key: the actual costs entered for the year's half-years (1, then 2); none for shares. */
   actualCosts: ActualCost[];
   /**
-   * The council decisions of the offer's subscriptions during the year (cost keys' too), by date then number: what
-   * a statement refers to, read with the subscriptions rather than once more.
+   * The council decisions of the offer's subscriptions during the year (cost keys' too): what a statement refers
+   * to, read with the subscriptions rather than once more.
    */
   councilDecisions: CouncilDecision[];
 }
@@ -316,26 +316,18 @@ function councilDecisionsOf(
     council_decision_date: string | null;
   }[],
 ): CouncilDecision[] {
-  return subscriptions
-    .flatMap((subscription) =>
-      subscription.council_decision_number === null
-        ? []
-        : [
-            {
-              organisationId: subscription.organisation_id,
-              number: subscription.council_decision_number,
-              date: subscription.council_decision_date,
-            },
-          ],
-    )
-    .sort(
-      (a, b) =>
-        // Undated decisions last, as PostgreSQL orders nulls.
-        compareText(a.date ?? "\uffff", b.date ?? "\uffff") || compareText(a.number, b.number),
-    );
+  return subscriptions.flatMap((subscription) =>
+    subscription.council_decision_number === null
+      ? []
+      : [
+          {
+            organisationId: subscription.organisation_id,
+            number: subscription.council_decision_number,
+            date: subscription.council_decision_date,
+          },
+        ],
+  );
 }
-
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 type PopulationReference = NonNullable<Extract<Pricing, { kind: "shares" }>["population"]>;
 

@@ -11,7 +11,7 @@ import { computeSharesReport, type ShareRow, type SharesReport } from "../domain
 import type { StatementDocument } from "../domain/statement-document.ts";
 import {
   addDays,
-  councilDecisionLabel,
+  citedCouncilDecisions,
   differenceLines,
   groupByPayer,
   type LineDraft,
@@ -220,24 +220,6 @@ async function takeSequences(trx: Trx, cooperativeId: string, year: number, coun
   return counter.last_sequence - count + 1;
 }
 
-/**
- * The council decisions of each payer's subscriptions to the offers it is called for, in the year: by offer title
- * (the pricings' order), date and number, each once. Read with the pricings' subscriptions.
- */
-function councilDecisions(pricings: readonly PricingInYear[], payers: readonly PayerDraft[]): Map<string, string[]> {
-  const calledFor = new Map(payers.map((payer) => [payer.organisationId, new Set(payer.lines.map((l) => l.offerId))]));
-  const labels = new Map<string, Set<string>>();
-  for (const { offer, councilDecisions: decisions } of pricings) {
-    for (const decision of decisions) {
-      if (!calledFor.get(decision.organisationId)?.has(offer.id)) continue;
-      const own = labels.get(decision.organisationId) ?? new Set<string>();
-      own.add(councilDecisionLabel({ number: decision.number, date: decision.date, offerTitle: offer.title }));
-      labels.set(decision.organisationId, own);
-    }
-  }
-  return new Map(payers.map((payer) => [payer.organisationId, [...(labels.get(payer.organisationId) ?? [])]]));
-}
-
 interface StatementDraft {
   payer: PayerDraft;
   kind: StatementKind;
@@ -272,7 +254,8 @@ async function writeStatements(
   const first = await takeSequences(trx, period.cooperativeId, period.year, drafts.length);
   const dueOn = addDays(input.issuedOn, PAYMENT_DAYS);
   const label = periodLabel(period.year, period.half);
-  const decisions = councilDecisions(
+  // Read with the pricings' subscriptions: no query of its own.
+  const decisions = citedCouncilDecisions(
     input.pricings,
     drafts.map((draft) => draft.payer),
   );

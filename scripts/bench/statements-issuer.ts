@@ -1,13 +1,14 @@
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { sql } from "kysely";
 import { issueRun, previewRun, reviewFingerprint } from "../../app/queries/statements.server.ts";
 import { type Database, openDatabase } from "../../db/engine.ts";
 import { type RequestContext, withRequestContext } from "../../db/request-context.ts";
 
-// The portal's part of the statements benchmark (scripts/bench/statements.ts): computes (previewRun) and issues
-// (issueRun) the runs of the cooperatives it is given, each in its own transaction under coop_app with the
-// cooperative's operator admin as context, as the portal's requests do, so many cooperatives at once. Run in the
-// bench's own thread, or as one of several portal processes (a worker thread each, with its own connections), as
-// web processes behind a load balancer would share the cooperatives' requests.
+// The portal's part of the statements benchmark (scripts/bench/statements.ts): one cooperative's run computed
+// (previewRun, what the admin reviews) or issued (issueRun), in its own transaction under coop_app with the
+// cooperative's operator admin as context, as a request of the portal does. Run in the bench's own thread, or in a
+// portal process of its own (a worker thread with its own connections), to which the bench hands requests as a
+// load balancer would.
 
 export const YEAR = 2025;
 const PUBLIC_URL = "https://portail.example";
@@ -18,93 +19,86 @@ export interface CooperativeFixture {
   context: RequestContext;
 }
 
-export interface IssuingStep {
-  step: "preview" | "issue";
-  half: 1 | 2 | null;
-  fixtures: CooperativeFixture[];
-}
+/**
+ * A request: the preview of a cooperative's run, or its issue. As the portal's confirmation, the issue carries the
+ * fingerprint of the preview the admin read (checked against what the issue computes); without it, as the command
+ * line, the issue computes what it writes.
+ */
+export type PortalRequest =
+  | { step: "preview"; half: 1 | 2 | null; fixture: CooperativeFixture }
+  | { step: "issue"; half: 1 | 2 | null; fixture: CooperativeFixture; reviewed: string | undefined };
 
-export interface StepOutcome {
+export interface PortalOutcome {
+  /** Previewed: share rows and payers computed, and the fingerprint of what was shown. */
   rows: number;
   payers: number;
+  fingerprint: string | null;
+  /** Issued: statements written. */
   statements: number;
 }
 
-async function forEach<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
+export function portalRequests(database: Database) {
+  return async (request: PortalRequest): Promise<PortalOutcome> => {
+    const { fixture, half } = request;
+    if (request.step === "preview") {
+      const preview = await withRequestContext(database.app, fixture.context, (trx) =>
+        previewRun(trx, { cooperativeId: fixture.cooperativeId, year: YEAR, half }),
+      );
+      if (preview.problems.length > 0) throw new Error(preview.problems.join("\n"));
+      return {
+        rows: preview.rows.length,
+        payers: preview.payers.length,
+        fingerprint: reviewFingerprint(preview.payers),
+        statements: 0,
+      };
     }
+    const result = await withRequestContext(database.app, fixture.context, (trx) =>
+      issueRun(trx, {
+        cooperativeId: fixture.cooperativeId,
+        year: YEAR,
+        half,
+        actorUserId: fixture.context.userId,
+        publicUrl: PUBLIC_URL,
+        issuedOn: ISSUED_ON,
+        reviewed: request.reviewed,
+      }),
+    );
+    return { rows: 0, payers: 0, fingerprint: null, statements: result.statements.length };
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-/**
- * Previews or issues runs. As the portal: the confirmation carries the fingerprint of what was reviewed, the issue
- * checks it. Not reviewing (BENCH_REVIEW=0), as the command line: the issue alone, which computes what it issues.
- */
-export function portalIssuer(database: Database, concurrency: number, reviewing: boolean) {
-  const reviewed = new Map<string, string>();
-  return async ({ step, half, fixtures }: IssuingStep): Promise<StepOutcome> => {
-    const outcome: StepOutcome = { rows: 0, payers: 0, statements: 0 };
-    if (step === "preview") {
-      if (!reviewing) return outcome;
-      await forEach(fixtures, concurrency, async (fixture) => {
-        const preview = await withRequestContext(database.app, fixture.context, (trx) =>
-          previewRun(trx, { cooperativeId: fixture.cooperativeId, year: YEAR, half }),
-        );
-        if (preview.problems.length > 0) throw new Error(preview.problems.join("\n"));
-        outcome.rows += preview.rows.length;
-        outcome.payers += preview.payers.length;
-        reviewed.set(fixture.cooperativeId, reviewFingerprint(preview.payers));
-      });
-      return outcome;
-    }
-    await forEach(fixtures, concurrency, async (fixture) => {
-      const result = await withRequestContext(database.app, fixture.context, (trx) =>
-        issueRun(trx, {
-          cooperativeId: fixture.cooperativeId,
-          year: YEAR,
-          half,
-          actorUserId: fixture.context.userId,
-          publicUrl: PUBLIC_URL,
-          issuedOn: ISSUED_ON,
-          reviewed: reviewing ? (reviewed.get(fixture.cooperativeId) ?? "") : undefined,
-        }),
-      );
-      outcome.statements += result.statements.length;
-    });
-    return outcome;
-  };
+/** Opens `count` connections of the pool (postgres.js connects on a first query), so that no timed work does. */
+export async function openConnections(database: Database, count: number): Promise<void> {
+  await Promise.all(Array.from({ length: count }, () => sql`SELECT pg_sleep(0.05)`.execute(database.app)));
 }
 
 /** What a portal process is started with. */
 export interface PortalProcessData {
   url: string;
   appUrl: string;
-  concurrency: number;
-  reviewing: boolean;
+  connections: number;
 }
 
-export type PortalReply = "ready" | { done: StepOutcome } | { failed: string };
+export type PortalMessage = { id: number; request: PortalRequest } | "close";
+export type PortalReply = "ready" | { id: number; done: PortalOutcome } | { id: number; failed: string };
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
-  const { url, appUrl, concurrency, reviewing } = workerData as PortalProcessData;
-  const database = await openDatabase({ engine: "postgres", url, appUrl, poolSize: concurrency });
-  const issue = portalIssuer(database, concurrency, reviewing);
-  port.on("message", async (message: IssuingStep | "close") => {
+  const { url, appUrl, connections } = workerData as PortalProcessData;
+  const database = await openDatabase({ engine: "postgres", url, appUrl, poolSize: connections });
+  await openConnections(database, connections);
+  const handle = portalRequests(database);
+  port.on("message", async (message: PortalMessage) => {
     if (message === "close") {
       await database.close();
       port.close();
       return;
     }
     try {
-      port.postMessage({ done: await issue(message) } satisfies PortalReply);
+      port.postMessage({ id: message.id, done: await handle(message.request) } satisfies PortalReply);
     } catch (error) {
       port.postMessage({
+        id: message.id,
         failed: error instanceof Error ? (error.stack ?? error.message) : String(error),
       } satisfies PortalReply);
     }

@@ -18,11 +18,13 @@ import { loadTerritoryReference } from "../../db/territory/reference.ts";
 import { startThrowawayServer } from "../../test/throwaway-server.ts";
 import {
   type CooperativeFixture,
-  type IssuingStep,
+  openConnections,
+  type PortalMessage,
+  type PortalOutcome,
   type PortalProcessData,
   type PortalReply,
-  portalIssuer,
-  type StepOutcome,
+  type PortalRequest,
+  portalRequests,
   YEAR,
 } from "./statements-issuer.ts";
 
@@ -190,7 +192,7 @@ async function openPostgresServer(): Promise<Opened> {
   await admin.unsafe(`ALTER ROLE ${app.user} LOGIN PASSWORD '${app.password}'`);
   // Cooperatives are independent: by default two at once per core, as a transaction spends about half its time
   // waiting for the other side (the portal's process or the server's); measured 10 % faster than one per core.
-  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 2 * availableParallelism());
+  const concurrency = setting("BENCH_CONCURRENCY", 2 * availableParallelism());
   const database = await openDatabase({
     engine: "postgres",
     url: url(owner),
@@ -559,81 +561,134 @@ async function generate(owner: Kysely<DB>): Promise<CooperativeFixture[]> {
 // ---------------------------------------------------------------------------------------------------------------
 // Timed: compute (previewRun) then issue (issueRun) every cooperative's year.
 
-/**
- * Runs a step (preview or issue every cooperative's run of a period) in this thread, or shares the cooperatives
- * between portal processes (worker threads, one per core by default, BENCH_PROCESSES), each with its own
- * connections and its part of the concurrency, and waits for all. "close" ends the processes.
- */
-async function portalProcesses(opened: Opened): Promise<(step: IssuingStep | "close") => Promise<StepOutcome>> {
-  const none: StepOutcome = { rows: 0, payers: 0, statements: 0 };
-  if (portals === 1 || !opened.urls) {
-    const issue = portalIssuer(opened.database, opened.concurrency, reviewing);
-    return async (step) => (step === "close" ? none : issue(step));
-  }
-  const { urls } = opened;
-  const workers = Array.from({ length: portals }, (_, index) => {
-    const data: PortalProcessData = {
-      ...urls,
-      concurrency: Math.ceil((opened.concurrency - index) / portals),
-      reviewing,
-    };
-    return new Worker(new URL("./statements-issuer.ts", import.meta.url), { workerData: data });
-  });
-  // Started (code loaded, connections opened) before anything is timed.
-  await Promise.all(
-    workers.map(
-      (worker) =>
-        new Promise<void>((resolve, reject) => {
-          worker.once("message", (reply: PortalReply) =>
-            reply === "ready"
-              ? resolve()
-              : reject(new Error(`a portal process did not start: ${JSON.stringify(reply)}`)),
-          );
-          worker.once("error", reject);
-        }),
-    ),
+/** Where the bench's requests go: this thread, or a portal process; each takes `connections` requests at once. */
+interface Portal {
+  connections: number;
+  handle(request: PortalRequest): Promise<PortalOutcome>;
+  /** Ends a portal process once its work is done (refused if it stopped otherwise than asked). */
+  close(): Promise<void>;
+  /** Stops it at once (another one failed). */
+  abort(): Promise<void>;
+}
+
+/** A portal process: a worker thread with its own connections, started (code loaded, connections open). */
+async function startPortalProcess(data: PortalProcessData): Promise<Portal> {
+  const worker = new Worker(new URL("./statements-issuer.ts", import.meta.url), { workerData: data });
+  const pending = new Map<number, { resolve(outcome: PortalOutcome): void; reject(error: Error): void }>();
+  let failure: Error | null = null;
+  const fail = (error: Error) => {
+    failure ??= error;
+    for (const request of pending.values()) request.reject(error);
+    pending.clear();
+  };
+  const ready = Promise.withResolvers<void>();
+  const exited = new Promise<number>((resolve) =>
+    worker.on("exit", (code) => {
+      const error = new Error(`a portal process stopped (exit code ${code})`);
+      fail(error);
+      ready.reject(error);
+      resolve(code);
+    }),
   );
-  const ask = (worker: Worker, message: IssuingStep | "close") =>
-    new Promise<StepOutcome>((resolve, reject) => {
-      if (message === "close") {
-        worker.once("exit", () => resolve(none));
-        worker.postMessage(message);
-        return;
-      }
-      worker.once("message", (reply: PortalReply) =>
-        typeof reply === "object" && "done" in reply
-          ? resolve(reply.done)
-          : reject(new Error(`a portal process failed: ${typeof reply === "object" ? reply.failed : reply}`)),
-      );
-      worker.once("error", reject);
-      worker.postMessage(message);
-    });
-  return async (step) => {
-    const outcomes = await Promise.all(
-      workers.map((worker, index) =>
-        ask(
-          worker,
-          step === "close"
-            ? step
-            : { ...step, fixtures: step.fixtures.filter((_, position) => position % portals === index) },
-        ),
-      ),
-    );
-    return outcomes.reduce(
-      (sum, outcome) => ({
-        rows: sum.rows + outcome.rows,
-        payers: sum.payers + outcome.payers,
-        statements: sum.statements + outcome.statements,
-      }),
-      none,
-    );
+  worker.on("error", (error) => {
+    fail(error);
+    ready.reject(error);
+  });
+  worker.on("message", (reply: PortalReply) => {
+    if (reply === "ready") return ready.resolve();
+    const request = pending.get(reply.id);
+    pending.delete(reply.id);
+    if ("done" in reply) request?.resolve(reply.done);
+    else request?.reject(new Error(`a portal process failed: ${reply.failed}`));
+  });
+  await ready.promise;
+  let nextId = 0;
+  return {
+    connections: data.connections,
+    handle: (request) =>
+      failure
+        ? Promise.reject(failure)
+        : new Promise((resolve, reject) => {
+            const id = nextId++;
+            pending.set(id, { resolve, reject });
+            worker.postMessage({ id, request } satisfies PortalMessage);
+          }),
+    async close() {
+      worker.postMessage("close" satisfies PortalMessage);
+      const code = await exited;
+      if (code !== 0) throw new Error(`a portal process stopped with exit code ${code}`);
+    },
+    async abort() {
+      await worker.terminate();
+    },
   };
 }
 
-const portals = engine === "postgres" ? Number(process.env.BENCH_PROCESSES ?? availableParallelism()) : 1;
-if (profileYearRun && portals > 1) {
+/**
+ * The portals the cooperatives' requests go to: this thread (PGlite, or BENCH_PROCESSES=1), or portal processes
+ * (one per core by default), as many as there are requests at once at most, these shared between them.
+ */
+async function startPortals(opened: Opened): Promise<Portal[]> {
+  if (processes === 1 || !opened.urls) {
+    if (engine === "postgres") await openConnections(opened.database, opened.concurrency);
+    const handle = portalRequests(opened.database);
+    return [{ connections: opened.concurrency, handle, close: async () => {}, abort: async () => {} }];
+  }
+  const { urls } = opened;
+  const count = Math.min(processes, opened.concurrency);
+  return Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      startPortalProcess({ ...urls, connections: Math.ceil((opened.concurrency - index) / count) }),
+    ),
+  );
+}
+
+/**
+ * Previews or issues every cooperative's run of a period. The requests wait in one queue; each portal takes the
+ * next one as soon as one of its connections is free, as a load balancer sends to the least busy process. The
+ * previews' fingerprints are kept for the issues, as the confirmation form carries them.
+ */
+async function runStep(
+  portals: Portal[],
+  step: "preview" | "issue",
+  half: 1 | 2 | null,
+  fixtures: CooperativeFixture[],
+  reviewed: Map<string, string>,
+) {
+  const total = { rows: 0, payers: 0, statements: 0 };
+  if (step === "preview" && !reviewing) return total;
+  let next = 0;
+  const lane = async (portal: Portal) => {
+    while (next < fixtures.length) {
+      const fixture = fixtures[next++] as CooperativeFixture;
+      const outcome = await portal.handle(
+        step === "preview"
+          ? { step, half, fixture }
+          : { step, half, fixture, reviewed: reviewing ? (reviewed.get(fixture.cooperativeId) ?? "") : undefined },
+      );
+      total.rows += outcome.rows;
+      total.payers += outcome.payers;
+      total.statements += outcome.statements;
+      if (outcome.fingerprint !== null) reviewed.set(fixture.cooperativeId, outcome.fingerprint);
+    }
+  };
+  await Promise.all(portals.flatMap((portal) => Array.from({ length: portal.connections }, () => lane(portal))));
+  return total;
+}
+
+/** A positive whole number from the environment, or the default. */
+function setting(name: string, fallback: number): number {
+  const given = process.env[name];
+  const value = Number(given ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number from 1 (got "${given}")`);
+  return value;
+}
+
+const processes = engine === "postgres" ? setting("BENCH_PROCESSES", availableParallelism()) : 1;
+if (profileYearRun && processes > 1) {
   throw new Error("BENCH_PROFILE profiles the bench's own thread: add BENCH_PROCESSES=1");
 }
+let portals: Portal[] = [];
 const opened = engine === "postgres" ? await openPostgresServer() : await openPglite();
 try {
   const { database, concurrency } = opened;
@@ -679,18 +734,19 @@ try {
         : `, server ${server.toFixed(1)} s (${Math.round((100 * used) / (cores * wall))} % of ${cores} cores)`)
     );
   };
-  const step = await portalProcesses(opened);
+  portals = await startPortals(opened);
   for (const phase of phases) {
     await opened.statements?.reset();
     const profiling = profileYearRun && phase.half === null ? await startProfiling() : null;
     const cpuBefore = cpuSeconds();
     let started = performance.now();
-    const computed = await step({ step: "preview", half: phase.half, fixtures });
+    const reviewed = new Map<string, string>();
+    const computed = await runStep(portals, "preview", phase.half, fixtures, reviewed);
     const computeSeconds = seconds(started);
 
     const linesBefore = await count("statement_lines");
     started = performance.now();
-    const issued = (await step({ step: "issue", half: phase.half, fixtures })).statements;
+    const issued = (await runStep(portals, "issue", phase.half, fixtures, reviewed)).statements;
     const issueSeconds = seconds(started);
     const lines = (await count("statement_lines")) - linesBefore;
     statements += issued;
@@ -708,7 +764,9 @@ try {
     await profiling?.stop();
   }
 
-  await step("close");
+  const portalProcesses = processes === 1 ? 1 : portals.length;
+  await Promise.all(portals.map((portal) => portal.close()));
+  portals = [];
   const [written, lines, outbox, runs] = await Promise.all([
     count("statements"),
     count("statement_lines"),
@@ -717,11 +775,14 @@ try {
   ]);
   if (written !== statements) throw new Error(`${statements} statements issued but ${written} stored`);
   console.log(
-    `the year's ${runs} runs (${fixtures.length} cooperatives, ${portals} portal process${portals > 1 ? "es" : ""}, ` +
+    `the year's ${runs} runs (${fixtures.length} cooperatives, ${portalProcesses} portal ` +
+      `process${portalProcesses > 1 ? "es" : ""}, ` +
       `concurrency ${concurrency}): ${totalSeconds.toFixed(1)} s — ` +
       `${format(written)} statements, ${format(lines)} lines with their explanations, ${format(outbox)} outbox mails`,
   );
   console.log(`memory: max rss ${(resourceUsage().maxRSS / 1024).toFixed(0)} MiB (this process)`);
 } finally {
+  // After a failure, the portal processes still at work are stopped before their database goes.
+  await Promise.all(portals.map((portal) => portal.abort()));
   await opened.teardown();
 }
