@@ -82,12 +82,12 @@ function joined(values: readonly (string | null)[]): string | null {
 
 /**
  * Inserts many rows in one statement, each column one bind parameter: its values as one text split by the server,
- * or as an array, zipped back into rows by `unnest` (a jsonb column travels as the text of its values). A whole run's statement lines cost one round
- * trip and one prepared statement whatever their number, nothing near either engine's bind-parameter limit, and the
- * server reads plain arrays (cheaper for both sides than a JSON document of objects, measured: decision 019). Every
- * row gives the same columns (those of the first); jsonb columns take the value itself (not `jsonb()`); columns left
- * out take their defaults. Row-level security, constraints and triggers apply as to any insert. Returns the
- * `returning` columns of each row inserted.
+ * or as an array, zipped back into rows by `unnest` (a jsonb column travels as the text of its values). A whole
+ * run's statement lines cost one round trip and one prepared statement whatever their number, nothing near either
+ * engine's bind-parameter limit, and the server reads plain columns of values (cheaper for both sides than a JSON
+ * document of objects, measured: decision 019). Every row gives the same columns (those of the first); jsonb
+ * columns take the value itself (not `jsonb()`); columns left out take their defaults. Row-level security,
+ * constraints and triggers apply as to any insert. Returns the `returning` columns of each row inserted.
  */
 export async function insertRows<T extends keyof DB & string, R extends keyof Selectable<DB[T]> & string = never>(
   db: Kysely<DB> | Transaction<DB>,
