@@ -202,7 +202,7 @@ describe(`statements (${testEngine})`, () => {
       ["2026-0003", year.communes.c33, "statement"],
     ]);
     expect(result.statements.map((statement) => statement.number)).toEqual(statements.map((s) => s.number));
-    // Council decisions are each payer's own (one query for all payers): only the fixture commune has one.
+    // Council decisions are each payer's own (read with the pricings' subscriptions): only the fixture commune has one.
     expect(statements.map((statement) => statement.council_decisions)).toEqual([
       ["Délibération n° DCM-2025-042 du 15 octobre 2025 (Plateforme e-services)"],
       [],
@@ -291,7 +291,7 @@ describe(`statements (${testEngine})`, () => {
 
   it("issues each cost-key half-year on its own at its actual cost, numbered after the year, to the cent", async () => {
     await completeFixtureCostKey(database.owner, a, SECOND_HALF);
-    // Commune 22's council decision on the SIG: a cost key's statements cite it too (read apart from the pricings).
+    // Commune 22's council decision on the SIG: a cost key's statements cite it too (its subscriptions are read with it).
     await database.owner
       .insertInto("subscriptions")
       .values({
