@@ -393,7 +393,7 @@ describe(`the adhésion workflow (${testEngine})`, () => {
       council_document_id: current?.council_document_id,
     });
     expect(await newMail(id)).toEqual([
-      { to: await emailOf(a.adminUserId), subject: expect.stringContaining("modifiée au 1 janvier 2028") },
+      { to: await emailOf(a.adminUserId), subject: expect.stringContaining("modifiée au 1er janvier 2028") },
     ]);
 
     // Notice is given on the subscription that carries the change, not on the one it replaces.

@@ -7,7 +7,7 @@ export interface MeetingMailProps {
   kind: MeetingMailKind;
   networkName: string;
   title: string;
-  /** "jeudi 1 avril 2027, 09:30 – 12:00" (Paris time). */
+  /** "jeudi 1er avril 2027, 09:30 – 12:00" (Paris time). */
   when: string;
   place: string;
   visioUrl: string;
@@ -101,7 +101,7 @@ MeetingEmail.PreviewProps = {
   kind: "invitation",
   networkName: "Réseau RH",
   title: "Réunion du réseau RH",
-  when: "jeudi 1 avril 2027, 09:30 – 12:00",
+  when: "jeudi 1er avril 2027, 09:30 – 12:00",
   place: "Hôtel de Métropole, salle 3",
   visioUrl: "https://visio.example/rh",
   agenda: ["Temps de travail (30 min, C. Martin)", "Questions diverses"],

@@ -8,7 +8,7 @@ import {
 
 const base: NotificationMail = {
   title: "Appel de fonds n° 2026-0002 (Année 2026) émis pour Pérols",
-  body: "Montant net : 1\u202f234,56\u00a0€, à régler au plus tard le 1 avril 2026. Chaque ligne est expliquée sur le portail.",
+  body: "Montant net : 1\u202f234,56\u00a0€, à régler au plus tard le 1er avril 2026. Chaque ligne est expliquée sur le portail.",
   link: "https://portail.example/appels-de-fonds/7f1c",
   preferencesLink: "https://portail.example/compte/notifications",
   brand: { name: "Montpellier Méditerranée Métropole" },

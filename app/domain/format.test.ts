@@ -13,7 +13,9 @@ describe("French formats", () => {
   });
 
   it("writes a calendar date in words, whatever the server's time zone", () => {
-    expect(formatCalendarDate("2026-01-01")).toBe("1 janvier 2026");
+    expect(formatCalendarDate("2026-01-01")).toBe("1er janvier 2026");
+    expect(formatCalendarDate("2026-01-11")).toBe("11 janvier 2026");
+    expect(formatCalendarDate("2026-03-21")).toBe("21 mars 2026");
     expect(formatCalendarDate("2026-11-27")).toBe("27 novembre 2026");
   });
 

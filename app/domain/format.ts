@@ -11,14 +11,19 @@ export function formatInteger(value: number): string {
 
 const calendarDates = new Map<string, string>();
 
+/** "1 janvier 2026" -> "1er janvier 2026", "jeudi 1 avril" -> "jeudi 1er avril": French writes the first so. */
+export function firstOfMonth(formatted: string): string {
+  return formatted.replace(/(^|\s)1 (?=\p{L})/u, "$11er ");
+}
+
 /**
- * "2026-11-27" (a calendar date, no time zone) -> "27 novembre 2026". Remembered: a year's statements write the same
+ * "2026-11-27" (a calendar date, no time zone) -> "27 novembre 2026", "2026-01-01" -> "1er janvier 2026". Remembered: a year's statements write the same
  * few council decision dates hundreds of thousands of times, and Intl formats a date in microseconds.
  */
 export function formatCalendarDate(isoDate: string): string {
   let formatted = calendarDates.get(isoDate);
   if (formatted === undefined) {
-    formatted = longDate.format(new Date(`${isoDate}T00:00:00Z`));
+    formatted = firstOfMonth(longDate.format(new Date(`${isoDate}T00:00:00Z`)));
     if (calendarDates.size > 10_000) calendarDates.clear();
     calendarDates.set(isoDate, formatted);
   }

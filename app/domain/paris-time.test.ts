@@ -39,6 +39,6 @@ describe("Paris time", () => {
     expect(parisParts(instant)).toEqual({ date: "2027-04-01", time: "10:00" });
     expect(parisOffsetMinutes(instant)).toBe(120);
     expect(parisOffsetMinutes(new Date("2027-11-04T09:00:00Z"))).toBe(60);
-    expect(formatParisRange(instant, new Date("2027-04-01T10:00:00Z"))).toBe("jeudi 1 avril 2027, 10:00 – 12:00");
+    expect(formatParisRange(instant, new Date("2027-04-01T10:00:00Z"))).toBe("jeudi 1er avril 2027, 10:00 – 12:00");
   });
 });

@@ -1,5 +1,7 @@
 // Meetings are stored in UTC and typed, shown and mailed in Europe/Paris time. Pure: Intl knows the time zone rules.
 
+import { firstOfMonth } from "./format.ts";
+
 const PARIS = "Europe/Paris";
 
 const partsFormat = new Intl.DateTimeFormat("en-GB", {
@@ -70,9 +72,9 @@ const longFormat = new Intl.DateTimeFormat("fr-FR", {
 });
 const timeFormat = new Intl.DateTimeFormat("fr-FR", { timeZone: PARIS, hour: "2-digit", minute: "2-digit" });
 
-/** "jeudi 12 mars 2026" in Paris. */
+/** "jeudi 12 mars 2026" ("jeudi 1er avril 2027") in Paris. */
 export function formatParisDay(instant: Date): string {
-  return longFormat.format(instant);
+  return firstOfMonth(longFormat.format(instant));
 }
 
 /** "14:30" in Paris. */

@@ -60,9 +60,9 @@ describe("statement rules", () => {
     expect(Object.fromEntries(citedCouncilDecisions(offers, payers))).toEqual({
       c1: [
         "Délibération n° DCM-2 du 10 janvier 2025 (Cartographie)",
-        "Délibération n° DCM-9 du 1 juin 2025 (Cartographie)",
+        "Délibération n° DCM-9 du 1er juin 2025 (Cartographie)",
         "Délibération n° DCM-3 (Cartographie)",
-        "Délibération n° DCM-1 du 1 décembre 2024 (Paie)",
+        "Délibération n° DCM-1 du 1er décembre 2024 (Paie)",
       ],
       c2: [],
       c3: [],

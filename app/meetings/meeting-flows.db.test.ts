@@ -307,7 +307,7 @@ describe(`meetings: changes, copies, series, nudges and reminders (${testEngine}
     expect((await reminded()).length).toBe(2);
     expect((await invitee(id, "referent-a@213400.test")).reminded_days).toEqual([7]);
     const [mail] = await mails(id, "meeting_reminder");
-    expect(mail?.subject).toBe(`Rappel : Avec rappels (${a.marker} réseau) — jeudi 1 juin 2028, 09:30 – 12:00`);
+    expect(mail?.subject).toBe(`Rappel : Avec rappels (${a.marker} réseau) — jeudi 1er juin 2028, 09:30 – 12:00`);
     expect(mail?.text_body).toContain("Salle 3");
     expect(mail?.text_body).toContain(`${PUBLIC_URL}/reunions/${id}`);
 

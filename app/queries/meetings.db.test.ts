@@ -140,7 +140,7 @@ describe(`meetings (${testEngine})`, () => {
     );
     const [first] = sent;
     expect(first?.subject).toBe(
-      `Invitation : Réunion d'avril (${a.marker} réseau) — jeudi 1 avril 2027, 09:30 – 12:00`,
+      `Invitation : Réunion d'avril (${a.marker} réseau) — jeudi 1er avril 2027, 09:30 – 12:00`,
     );
     // Its personal link opens its own invitation: the token's hash is what the row keeps.
     const token = /\/invitation\/([A-Za-z0-9_-]{43})/.exec(first?.text_body ?? "")?.[1] ?? "";

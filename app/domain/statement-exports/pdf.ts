@@ -38,11 +38,6 @@ const BOTTOM = A4.height - MARGIN - 20; // the footer lives below
 const GREY = "#555555";
 const RULE = "#bbbbbb";
 
-/** "1 janvier 2026" -> "1er janvier 2026", as French writes the first of the month. */
-export function frenchLongDate(isoDate: string): string {
-  return formatCalendarDate(isoDate).replace(/^1 /, "1er ");
-}
-
 /** "213401367" -> "213 401 367". */
 export function formatSiren(siren: string): string {
   return /^\d{9}$/.test(siren) ? `${siren.slice(0, 3)} ${siren.slice(3, 6)} ${siren.slice(6)}` : siren;
@@ -189,7 +184,7 @@ function render(doc: Doc, document: StatementDocument): void {
       .font("bold")
       .fontSize(9.5)
       .text(
-        `Rectifie l'appel de fonds n° ${document.corrects.number} émis le ${frenchLongDate(document.corrects.issuedOn)}.`,
+        `Rectifie l'appel de fonds n° ${document.corrects.number} émis le ${formatCalendarDate(document.corrects.issuedOn)}.`,
       );
     doc
       .font("regular")
@@ -204,8 +199,8 @@ function render(doc: Doc, document: StatementDocument): void {
   doc.moveDown(0.8);
 
   const facts: [string, string][] = [
-    ["Date d'émission", frenchLongDate(document.issuedOn)],
-    ["Date d'échéance", frenchLongDate(document.dueOn)],
+    ["Date d'émission", formatCalendarDate(document.issuedOn)],
+    ["Date d'échéance", formatCalendarDate(document.dueOn)],
     ["Exercice budgétaire", String(document.budgetYear)],
     ["Période", document.period],
     ["Membre redevable", `${payer.name} (SIREN ${formatSiren(payer.siren)})`],
