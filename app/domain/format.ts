@@ -30,6 +30,23 @@ export function formatCalendarDate(isoDate: string): string {
   return formatted;
 }
 
+const parisDate = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" });
+const parisDateTime = new Intl.DateTimeFormat("fr-FR", {
+  dateStyle: "long",
+  timeStyle: "short",
+  timeZone: "Europe/Paris",
+});
+
+/** An instant's day in Paris: "1er janvier 2026". */
+export function formatParisDate(instant: Date): string {
+  return firstOfMonth(parisDate.format(instant));
+}
+
+/** An instant in Paris: "1er janvier 2026 à 10:05". */
+export function formatParisDateTime(instant: Date): string {
+  return firstOfMonth(parisDateTime.format(instant));
+}
+
 const isoDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" });
 
 /** Today's calendar date in Paris, as "YYYY-MM-DD": the day a decision is taken, what "this year" means. */

@@ -17,7 +17,7 @@ import {
 import { clientMeta, requirePermission } from "~/auth/guards.server";
 import { ChoiceFields, readChoices } from "~/components/adhesion-fields";
 import { requestScopeContext, servicesContext } from "~/context.server";
-import { formatCalendarDate, parisToday } from "~/domain/format";
+import { formatCalendarDate, formatParisDateTime, parisToday } from "~/domain/format";
 import { can } from "~/domain/permissions";
 import {
   describeEvent,
@@ -33,7 +33,6 @@ import { findSubscription, listSubscriptionEvents } from "~/queries/subscription
 import type { Route } from "./+types/adhesion";
 
 const NOT_FOUND = "Adhésion introuvable.";
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" });
 
 const STEPS = ["approve", "reject", "withdraw", "change", "notice", "rulebook"] as const;
 type Step = (typeof STEPS)[number];
@@ -103,7 +102,7 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
         councilDocument: subscription.councilDocument,
         rulebookVersion: subscription.rulebookVersion,
         currentRulebook: current,
-        noticeGivenAt: subscription.noticeGivenAt ? dateTime.format(subscription.noticeGivenAt) : null,
+        noticeGivenAt: subscription.noticeGivenAt ? formatParisDateTime(subscription.noticeGivenAt) : null,
         takesEffect: TAKES_EFFECT_LABELS[subscription.offer.takesEffect],
         noticeMonths: subscription.offer.noticeMonths,
         replacesId: subscription.replacesId,
@@ -111,7 +110,7 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
       },
       events: events.map((event) => ({
         id: event.id,
-        when: dateTime.format(event.createdAt),
+        when: formatParisDateTime(event.createdAt),
         who: event.actorName ?? "—",
         what: describeEvent(event.action, event.details),
       })),

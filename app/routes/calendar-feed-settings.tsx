@@ -1,10 +1,9 @@
 import { data, Form, Link } from "react-router";
 import { requireAuthentication } from "~/auth/guards.server";
 import { requestScopeContext, servicesContext } from "~/context.server";
+import { formatParisDateTime } from "~/domain/format";
 import { activeFeed, createFeed, revokeFeed } from "~/queries/calendar-feeds.server";
 import type { Route } from "./+types/calendar-feed-settings";
-
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" });
 
 /** The active membership's cooperative: a feed lists one cooperative's meetings. */
 function feedOwner(context: Route.LoaderArgs["context"], request: Request) {
@@ -76,8 +75,8 @@ export default function CalendarFeedSettings({ loaderData, actionData }: Route.C
         </div>
       ) : loaderData.createdAt ? (
         <p>
-          Une adresse est active depuis le {dateTime.format(new Date(loaderData.createdAt))}. Elle n'est plus affichable
-          : pour en obtenir une, créez-en une nouvelle (l'ancienne cesse alors de fonctionner).
+          Une adresse est active depuis le {formatParisDateTime(new Date(loaderData.createdAt))}. Elle n'est plus
+          affichable : pour en obtenir une, créez-en une nouvelle (l'ancienne cesse alors de fonctionner).
         </p>
       ) : (
         <p>Vous n'avez pas d'adresse d'agenda active.</p>

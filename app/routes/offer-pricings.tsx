@@ -5,10 +5,9 @@ import { catalogueViewer, requireOffer } from "~/catalogue.server";
 import { requestScopeContext } from "~/context.server";
 import { pricingSchema } from "~/domain/allocation/pricing-schema";
 import { summarisePricingFr } from "~/domain/catalogue";
+import { formatParisDate } from "~/domain/format";
 import { describeYears, listPricings, PriceBookError, savePricing } from "~/queries/price-book.server";
 import type { Route } from "./+types/offer-pricings";
-
-const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" });
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const viewer = catalogueViewer(context, request, "catalogue.manage");
@@ -28,7 +27,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
         years: describeYears(pricing.yearFrom, pricing.yearTo),
         summary: parsed.success ? summarisePricingFr(parsed.data) : "Tarification enregistrée invalide : corrigez-la.",
         json: JSON.stringify(pricing.definition, null, 2),
-        frozenOn: pricing.frozenAt ? dateFormat.format(pricing.frozenAt) : null,
+        frozenOn: pricing.frozenAt ? formatParisDate(pricing.frozenAt) : null,
       };
     }),
   };

@@ -3,13 +3,13 @@ import { z } from "zod";
 import { recordEvent } from "~/audit.server";
 import { clientMeta, requirePermission } from "~/auth/guards.server";
 import { requestScopeContext } from "~/context.server";
+import { formatParisDate } from "~/domain/format";
 import { ROLE_LABELS } from "~/domain/labels";
 import { grantableRoles } from "~/domain/membership-rules";
 import { changeMembershipRole, findMembership, removeMembership } from "~/queries/memberships.server";
 import { disableUser, listPeople } from "~/queries/users.server";
 import type { Route } from "./+types/people";
 
-const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" });
 const NOT_FOUND = "Personne introuvable.";
 
 /** Operator admins see the people of the cooperative; referents, those of their organisation. */
@@ -32,7 +32,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     people: people.map((person) => ({
       ...person,
       roleLabel: ROLE_LABELS[person.role],
-      disabledSince: person.disabledAt ? dateFormat.format(person.disabledAt) : null,
+      disabledSince: person.disabledAt ? formatParisDate(person.disabledAt) : null,
       isMe: person.userId === user.id,
       manageable: manageable(person, person.organisationIsOperator),
     })),

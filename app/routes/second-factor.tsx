@@ -5,6 +5,7 @@ import { clientMeta, requireSession, safeReturnPath } from "~/auth/guards.server
 import { enrolTotp, removeTotp, secondFactorStatus } from "~/auth/second-factor.server";
 import { generateTotpSecret, groupedSecret, totpKeyUri } from "~/auth/totp.server";
 import { pendingSecondFactorContext, servicesContext } from "~/context.server";
+import { formatParisDate } from "~/domain/format";
 import type { Route } from "./+types/second-factor";
 
 const ISSUER = "Coopérative de services";
@@ -158,11 +159,8 @@ export default function SecondFactor({ loaderData, actionData }: Route.Component
         <section aria-labelledby="etat" className="panel">
           <h2 id="etat">Activée</h2>
           <p>
-            Depuis le{" "}
-            {new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" }).format(
-              new Date(status.enrolledAt ?? 0),
-            )}
-            . Codes de secours restants : <strong>{status.recoveryCodesLeft}</strong>
+            Depuis le {formatParisDate(new Date(status.enrolledAt ?? 0))}. Codes de secours restants :{" "}
+            <strong>{status.recoveryCodesLeft}</strong>
             {status.recoveryCodesLeft <= 3 ? " — changez d'application pour en obtenir de nouveaux." : "."}
           </p>
           {!shown ? (
