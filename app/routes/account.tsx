@@ -7,10 +7,9 @@ import { checkNewPassword } from "~/auth/password-policy.server";
 import { setPassword } from "~/auth/sign-in.server";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { requestScopeContext } from "~/context.server";
+import { formatParisDateTime } from "~/domain/format";
 import { deleteSession, deleteSessionsOfUser, listSessionsOfUser } from "~/queries/sessions.server";
 import type { Route } from "./+types/account";
-
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" });
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const { user, sessionId, secondFactor } = requireAuthentication(context, request);
@@ -31,8 +30,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       id: session.id,
       current: session.id === sessionId,
       device: describeDevice(session.userAgent),
-      lastUsed: dateTime.format(session.lastUsedAt),
-      started: dateTime.format(session.createdAt),
+      lastUsed: formatParisDateTime(session.lastUsedAt),
+      started: formatParisDateTime(session.createdAt),
     })),
   };
 }

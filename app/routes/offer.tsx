@@ -10,12 +10,10 @@ import {
   requestBlock,
   summarisePricingFr,
 } from "~/domain/catalogue";
-import { formatInteger } from "~/domain/format";
+import { formatInteger, formatParisDate } from "~/domain/format";
 import { currentRulebook, memberCounts, organisationStanding } from "~/queries/offers.server";
 import { describeYears, listPricings } from "~/queries/price-book.server";
 import type { Route } from "./+types/offer";
-
-const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" });
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const viewer = catalogueViewer(context, request, "catalogue.read");
@@ -45,7 +43,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       offer,
       terms: describeTermsFr(offer),
       rulebook: rulebook
-        ? { version: rulebook.version, body: rulebook.body, publishedOn: dateFormat.format(rulebook.publishedAt) }
+        ? { version: rulebook.version, body: rulebook.body, publishedOn: formatParisDate(rulebook.publishedAt) }
         : null,
       pricing:
         current && definition?.success
