@@ -37,6 +37,8 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2940_statements_never_truncated",
       "2026-11-27T2950_statements_key_for_lines_dropped",
       "2026-11-27T2960_statement_lines_checked_per_key",
+      "2026-11-27T2970_issue_writes_in_place",
+      "2026-11-27T2980_statements_checked_per_insert",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 

@@ -407,6 +407,93 @@ describe(`statements (${testEngine})`, () => {
     }
   });
 
+  it("refuses a statement naming a run or payer of another cooperative, or an issuer who is no user", async () => {
+    const [statement] = await statementsOf2026();
+    if (!statement) throw new Error("no statement issued");
+    const { id: _id, created_at: _createdAt, council_decisions, ...copy } = statement;
+    const otherRun = await database.owner
+      .insertInto("statement_runs")
+      .values({ cooperative_id: b.cooperativeId, year: 2030 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    for (const wrong of [
+      { run_id: otherRun.id },
+      { organisation_id: b.communeId },
+      { issued_by: crypto.randomUUID() },
+    ]) {
+      const attempt = database.owner
+        .insertInto("statements")
+        .values({ ...copy, council_decisions: jsonb(council_decisions), sequence: 999, number: "2026-0999", ...wrong })
+        .execute();
+      expect(await violatedConstraint(attempt), JSON.stringify(wrong)).toEqual({
+        code: "23503",
+        constraint: "statements_belong",
+      });
+    }
+  });
+
+  it("keeps the payer, issuer and run that statements name from being deleted or re-keyed", async () => {
+    const [statement] = await statementsOf2026();
+    if (!statement?.issued_by) throw new Error("no statement issued by a user");
+    const { id: _id, created_at: _createdAt, council_decisions, ...copy } = statement;
+    const payer = statement.organisation_id;
+    const issuer = statement.issued_by;
+    const refused = { code: "23503", constraint: "statements_belong" };
+    const attempts = {
+      "payer deleted": () => database.owner.deleteFrom("organisations").where("id", "=", payer).execute(),
+      "payer re-keyed": () =>
+        database.owner.updateTable("organisations").set({ id: crypto.randomUUID() }).where("id", "=", payer).execute(),
+      "payer moved": () =>
+        database.owner
+          .updateTable("organisations")
+          .set({ cooperative_id: b.cooperativeId })
+          .where("id", "=", payer)
+          .execute(),
+      "issuer deleted": () => database.owner.deleteFrom("users").where("id", "=", issuer).execute(),
+      "issuer re-keyed": () =>
+        database.owner.updateTable("users").set({ id: crypto.randomUUID() }).where("id", "=", issuer).execute(),
+    };
+    for (const [what, attempt] of Object.entries(attempts)) {
+      expect(await violatedConstraint(attempt()), what).toEqual(refused);
+    }
+    // Keys written again unchanged are no change.
+    await database.owner
+      .updateTable("organisations")
+      .set({ id: payer, cooperative_id: a.cooperativeId })
+      .where("id", "=", payer)
+      .execute();
+    await database.owner.updateTable("users").set({ id: issuer }).where("id", "=", issuer).execute();
+
+    // An issued run is never deleted (statement_runs_immutable); nor a draft one that statements name, which only
+    // exists inside the transaction issuing it.
+    const rollback = new Error("rolled back");
+    let outcome: Awaited<ReturnType<typeof violatedConstraint>> = null;
+    await expect(
+      database.owner.transaction().execute(async (trx) => {
+        const run = await trx
+          .insertInto("statement_runs")
+          .values({ cooperative_id: a.cooperativeId, year: 2031 })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto("statements")
+          .values({
+            ...copy,
+            council_decisions: jsonb(council_decisions),
+            run_id: run.id,
+            year: 2031,
+            budget_year: 2031,
+            sequence: 1,
+            number: "2031-0001",
+          })
+          .execute();
+        outcome = await violatedConstraint(trx.deleteFrom("statement_runs").where("id", "=", run.id).execute());
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
+    expect(outcome).toEqual(refused);
+  });
+
   it("a backdated subscription produces a rectifying statement carrying only the difference; the original untouched", async () => {
     const before = await statementsOf2026();
     const linesOf = (statements: { id: string }[]) =>
