@@ -2,6 +2,7 @@ import { sql, type Transaction } from "kysely";
 import { anyOf } from "../../db/any.ts";
 import { jsonb } from "../../db/jsonb.ts";
 import type { DB, OfferKind, OfferStatus } from "../../db/schema.ts";
+import { compareSiren } from "../domain/allocation/arithmetic.ts";
 import type { ActualCost, MemberInput } from "../domain/allocation/compute.ts";
 import { type Pricing, pricingSchema } from "../domain/allocation/pricing-schema.ts";
 
@@ -276,7 +277,7 @@ async function costKeyPeriods(trx: Trx, pricingIds: string[], year: number) {
   return Map.groupBy(rows, (row) => row.pricing_id);
 }
 
-/** The active subscriptions to these offers during the year (first to last day), per offer, by SIREN. */
+/** The active subscriptions to these offers during the year (first to last day), per offer; their organisations. */
 async function subscriptionsInYear(trx: Trx, cooperativeId: string, offerIds: string[], first: string, last: string) {
   // The subscriptions alone, then their organisations once each: joined and sorted by the server, a year's
   // subscriptions cost it twice as much (the statements benchmark, decision 019).
@@ -313,14 +314,7 @@ async function subscriptionsInYear(trx: Trx, cooperativeId: string, offerIds: st
           .execute()
     ).map((organisation) => [organisation.id, organisation]),
   );
-  const rows = subscriptions.map((row) => {
-    const organisation = organisations.get(row.organisation_id);
-    if (!organisation) throw new Error(`subscription of unknown organisation ${row.organisation_id}`);
-    return { ...row, siren: organisation.siren, name: organisation.name };
-  });
-  // Each offer's members in SIREN order (digits: the same in every collation).
-  rows.sort((x, y) => (x.siren < y.siren ? -1 : x.siren > y.siren ? 1 : 0));
-  return Map.groupBy(rows, (row) => row.offer_id);
+  return { byOffer: Map.groupBy(subscriptions, (row) => row.offer_id), organisations };
 }
 
 function councilDecisionsOf(
@@ -457,7 +451,7 @@ export async function loadPricingsInYear(
         ? [
             {
               reference: definition.population,
-              organisationIds: (subscriptions.get(valid[index]?.offer_id ?? "") ?? []).map(
+              organisationIds: (subscriptions.byOffer.get(valid[index]?.offer_id ?? "") ?? []).map(
                 (subscription) => subscription.organisation_id,
               ),
             },
@@ -470,7 +464,7 @@ export async function loadPricingsInYear(
   for (const [index, row] of valid.entries()) {
     const definition = definitions[index] as Pricing;
     const offer: OfferSummary = { id: row.offer_id, title: row.title, kind: row.kind, status: row.status };
-    const subscribers = subscriptions.get(row.offer_id) ?? [];
+    const subscribers = subscriptions.byOffer.get(row.offer_id) ?? [];
     const councilDecisions = councilDecisionsOf(subscribers);
     const pricing: StoredPricing = {
       id: row.id,
@@ -509,27 +503,29 @@ export async function loadPricingsInYear(
     }
 
     const reference = definition.population;
+    const members = subscribers.map((subscription) => {
+      const organisation = subscriptions.organisations.get(subscription.organisation_id);
+      if (!organisation) throw new Error(`subscription of unknown organisation ${subscription.organisation_id}`);
+      const inhabitants = reference ? figures.get(populationKey(reference, subscription.organisation_id)) : undefined;
+      return {
+        organisationId: subscription.organisation_id,
+        siren: organisation.siren,
+        name: organisation.name,
+        populations:
+          reference && inhabitants !== undefined ? [{ basis: reference.basis, year: reference.year, inhabitants }] : [],
+        units: subscription.declared_units,
+        options: subscription.option_keys,
+        presence: {
+          from: subscription.starts_on > first ? subscription.starts_on : undefined,
+          to: subscription.ends_on !== null && subscription.ends_on < last ? subscription.ends_on : undefined,
+        },
+      };
+    });
     result.push({
       offer,
       pricing,
-      members: subscribers.map((subscription) => {
-        const inhabitants = reference ? figures.get(populationKey(reference, subscription.organisation_id)) : undefined;
-        return {
-          organisationId: subscription.organisation_id,
-          siren: subscription.siren,
-          name: subscription.name,
-          populations:
-            reference && inhabitants !== undefined
-              ? [{ basis: reference.basis, year: reference.year, inhabitants }]
-              : [],
-          units: subscription.declared_units,
-          options: subscription.option_keys,
-          presence: {
-            from: subscription.starts_on > first ? subscription.starts_on : undefined,
-            to: subscription.ends_on !== null && subscription.ends_on < last ? subscription.ends_on : undefined,
-          },
-        };
-      }),
+      // In SIREN order, as the computation reads them.
+      members: members.sort((x, y) => compareSiren(x.siren, y.siren)),
       actualCosts: [],
       councilDecisions,
     });
