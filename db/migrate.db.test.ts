@@ -39,6 +39,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2960_statement_lines_checked_per_key",
       "2026-11-27T2970_issue_writes_in_place",
       "2026-11-27T2980_statements_checked_per_insert",
+      "2026-11-27T2990_statements_indexes_trimmed",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
