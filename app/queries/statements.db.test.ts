@@ -4,7 +4,7 @@ import { jsonb } from "../../db/jsonb.ts";
 import { type RequestContext, withRequestContext } from "../../db/request-context.ts";
 import { createTestDatabase, type TestDatabase, testEngine } from "../../test/database.ts";
 import { completeFixtureCostKey, seedStatementsYear } from "../../test/statements.ts";
-import { seedTenant, type Tenant } from "../../test/tenants.ts";
+import { seedTenant, sirenFrom, type Tenant } from "../../test/tenants.ts";
 import { savePricing } from "./price-book.server.ts";
 import {
   issueRun,
@@ -434,42 +434,25 @@ describe(`statements (${testEngine})`, () => {
 
   it("keeps the payer, issuer and run that statements name from being deleted or re-keyed", async () => {
     const [statement] = await statementsOf2026();
-    if (!statement?.issued_by) throw new Error("no statement issued by a user");
+    if (!statement) throw new Error("no statement issued");
     const { id: _id, created_at: _createdAt, council_decisions, ...copy } = statement;
-    const payer = statement.organisation_id;
-    const issuer = statement.issued_by;
     const refused = { code: "23503", constraint: "statements_belong" };
-    const attempts = {
-      "payer deleted": () => database.owner.deleteFrom("organisations").where("id", "=", payer).execute(),
-      "payer re-keyed": () =>
-        database.owner.updateTable("organisations").set({ id: crypto.randomUUID() }).where("id", "=", payer).execute(),
-      "payer moved": () =>
-        database.owner
-          .updateTable("organisations")
-          .set({ cooperative_id: b.cooperativeId })
-          .where("id", "=", payer)
-          .execute(),
-      "issuer deleted": () => database.owner.deleteFrom("users").where("id", "=", issuer).execute(),
-      "issuer re-keyed": () =>
-        database.owner.updateTable("users").set({ id: crypto.randomUUID() }).where("id", "=", issuer).execute(),
-    };
-    for (const [what, attempt] of Object.entries(attempts)) {
-      expect(await violatedConstraint(attempt()), what).toEqual(refused);
-    }
-    // Keys written again unchanged are no change.
-    await database.owner
-      .updateTable("organisations")
-      .set({ id: payer, cooperative_id: a.cooperativeId })
-      .where("id", "=", payer)
-      .execute();
-    await database.owner.updateTable("users").set({ id: issuer }).where("id", "=", issuer).execute();
-
-    // An issued run is never deleted (statement_runs_immutable); nor a draft one that statements name, which only
-    // exists inside the transaction issuing it.
+    // A payer, an issuer and a (draft) run that a statement alone names: no other key speaks for them. Written in a
+    // transaction rolled back at the end, each attempt in a savepoint of its own.
     const rollback = new Error("rolled back");
-    let outcome: Awaited<ReturnType<typeof violatedConstraint>> = null;
+    const outcomes: Record<string, Awaited<ReturnType<typeof violatedConstraint>>> = {};
     await expect(
       database.owner.transaction().execute(async (trx) => {
+        const payer = await trx
+          .insertInto("organisations")
+          .values({ cooperative_id: a.cooperativeId, kind: "other", siren: sirenFrom("21340099"), name: "Syndicat" })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        const issuer = await trx
+          .insertInto("users")
+          .values({ email: "emetteur@example.test", display_name: "Émetteur" })
+          .returning("id")
+          .executeTakeFirstOrThrow();
         const run = await trx
           .insertInto("statement_runs")
           .values({ cooperative_id: a.cooperativeId, year: 2031 })
@@ -480,6 +463,8 @@ describe(`statements (${testEngine})`, () => {
           .values({
             ...copy,
             council_decisions: jsonb(council_decisions),
+            organisation_id: payer.id,
+            issued_by: issuer.id,
             run_id: run.id,
             year: 2031,
             budget_year: 2031,
@@ -487,11 +472,46 @@ describe(`statements (${testEngine})`, () => {
             number: "2031-0001",
           })
           .execute();
-        outcome = await violatedConstraint(trx.deleteFrom("statement_runs").where("id", "=", run.id).execute());
+        const attempts = {
+          "payer deleted": trx.deleteFrom("organisations").where("id", "=", payer.id),
+          "payer re-keyed": trx
+            .updateTable("organisations")
+            .set({ id: crypto.randomUUID() })
+            .where("id", "=", payer.id),
+          "payer moved": trx
+            .updateTable("organisations")
+            .set({ cooperative_id: b.cooperativeId })
+            .where("id", "=", payer.id),
+          "issuer deleted": trx.deleteFrom("users").where("id", "=", issuer.id),
+          "issuer re-keyed": trx.updateTable("users").set({ id: crypto.randomUUID() }).where("id", "=", issuer.id),
+          "run deleted": trx.deleteFrom("statement_runs").where("id", "=", run.id),
+          "run re-keyed": trx.updateTable("statement_runs").set({ id: crypto.randomUUID() }).where("id", "=", run.id),
+          // Keys written again unchanged are no change.
+          "payer's keys unchanged": trx
+            .updateTable("organisations")
+            .set({ id: payer.id, cooperative_id: a.cooperativeId })
+            .where("id", "=", payer.id),
+          "issuer's key unchanged": trx.updateTable("users").set({ id: issuer.id }).where("id", "=", issuer.id),
+        };
+        for (const [what, attempt] of Object.entries(attempts)) {
+          await sql`SAVEPOINT attempt`.execute(trx);
+          outcomes[what] = await violatedConstraint(attempt.execute());
+          await sql`ROLLBACK TO SAVEPOINT attempt`.execute(trx);
+        }
         throw rollback;
       }),
     ).rejects.toBe(rollback);
-    expect(outcome).toEqual(refused);
+    expect(outcomes).toEqual({
+      "payer deleted": refused,
+      "payer re-keyed": refused,
+      "payer moved": refused,
+      "issuer deleted": refused,
+      "issuer re-keyed": refused,
+      "run deleted": refused,
+      "run re-keyed": refused,
+      "payer's keys unchanged": null,
+      "issuer's key unchanged": null,
+    });
   });
 
   it("a backdated subscription produces a rectifying statement carrying only the difference; the original untouched", async () => {

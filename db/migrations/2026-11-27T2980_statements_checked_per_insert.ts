@@ -9,7 +9,8 @@ import { type Kysely, sql } from "kysely";
 // inserting role, it sees what that role's policies show: a run or payer of another cooperative is not found.
 //
 // The keys' other half, refusing to delete or re-key what a statement names, is kept by row triggers on the three
-// tables (statements_keep_their_parties, same error). They run as the caller too: only the owner deletes
+// tables (statements_keep_their_parties, same error), after the row is written as a foreign key is checked (a
+// policy refusing the change speaks first). They run as the caller too: only the owner deletes
 // organisations, users or runs (coop_app has no DELETE on them) and sees every statement; an operator admin may
 // update its cooperative's organisations and sees its cooperative's statements, which are all those naming them.
 
@@ -65,10 +66,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                 IF TG_OP = 'UPDATE' THEN
                   IF NEW.id = OLD.id THEN
                     IF TG_TABLE_NAME = 'users' THEN
-                      RETURN NEW;
+                      RETURN NULL;
                     END IF;
                     IF NEW.cooperative_id = OLD.cooperative_id THEN
-                      RETURN NEW;
+                      RETURN NULL;
                     END IF;
                   END IF;
                 END IF;
@@ -82,13 +83,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                       TG_TABLE_NAME, OLD.id
                     USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'statements_belong';
                 END IF;
-                RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+                RETURN NULL;
               END $$`.execute(db);
-  await sql`CREATE TRIGGER statement_runs_keep_statements BEFORE DELETE OR UPDATE OF id, cooperative_id
+  await sql`CREATE TRIGGER statement_runs_keep_statements AFTER DELETE OR UPDATE OF id, cooperative_id
               ON statement_runs FOR EACH ROW EXECUTE FUNCTION statements_keep_their_parties()`.execute(db);
-  await sql`CREATE TRIGGER organisations_keep_statements BEFORE DELETE OR UPDATE OF id, cooperative_id
+  await sql`CREATE TRIGGER organisations_keep_statements AFTER DELETE OR UPDATE OF id, cooperative_id
               ON organisations FOR EACH ROW EXECUTE FUNCTION statements_keep_their_parties()`.execute(db);
-  await sql`CREATE TRIGGER users_keep_statements BEFORE DELETE OR UPDATE OF id
+  await sql`CREATE TRIGGER users_keep_statements AFTER DELETE OR UPDATE OF id
               ON users FOR EACH ROW EXECUTE FUNCTION statements_keep_their_parties()`.execute(db);
 }
 
