@@ -1,4 +1,12 @@
-import { type InsertType, type Kysely, type Selectable, type SelectType, sql, type Transaction } from "kysely";
+import {
+  type InsertType,
+  type Kysely,
+  type RawBuilder,
+  type Selectable,
+  type SelectType,
+  sql,
+  type Transaction,
+} from "kysely";
 import type { JsonbValue } from "./jsonb.ts";
 import type { DB } from "./schema.ts";
 
@@ -80,6 +88,14 @@ function joined(values: readonly (string | null)[]): string | null {
   return text === "" ? null : text;
 }
 
+/** A column's values as an array of text for `unnest`: one text the server splits, or an array when it must be. */
+export function textColumn(values: (string | null)[]): RawBuilder<string[]> {
+  const text = joined(values);
+  return text === null
+    ? sql<string[]>`cast(${values} as text[])`
+    : sql<string[]>`string_to_array(cast(${text} as text), chr(31), chr(30))`;
+}
+
 /**
  * Inserts many rows in one statement, each column one bind parameter: its values as one text split by the server,
  * or as an array, zipped back into rows by `unnest` (a jsonb column travels as the text of its values). A whole
@@ -122,12 +138,6 @@ export async function insertRows<T extends keyof DB & string, R extends keyof Se
       return asText(value, type);
     });
   });
-  const columnValues = (values: (string | null)[]) => {
-    const text = joined(values);
-    return text === null
-      ? sql`cast(${values} as text[])`
-      : sql`string_to_array(cast(${text} as text), chr(31), chr(30))`;
-  };
   const columnList = sql.join(columns.map((column) => sql.ref(column)));
   const selectList = sql.join(
     columns.map((_, index) => sql`cast(${sql.ref(`c${index}`)} as ${sql.raw((typeOf[index] as ColumnType).name)})`),
@@ -137,7 +147,7 @@ export async function insertRows<T extends keyof DB & string, R extends keyof Se
     returning.length > 0 ? sql` RETURNING ${sql.join(returning.map((column) => sql.ref(column)))}` : sql``;
   const result = await sql<Pick<Selectable<DB[T]>, R>>`
     INSERT INTO ${sql.table(table)} (${columnList})
-    SELECT ${selectList} FROM unnest(${sql.join(arrays.map(columnValues))}) AS r(${aliases})
+    SELECT ${selectList} FROM unnest(${sql.join(arrays.map(textColumn))}) AS r(${aliases})
     ${returningList}`.execute(db);
   return result.rows;
 }

@@ -1,13 +1,16 @@
+import { type Assembly, assembleText } from "./assembly.ts";
 import type { Brand } from "./layout.tsx";
 import { NotificationEmail } from "./notification.tsx";
 import { type RenderedEmail, renderEmail } from "./render.tsx";
 
 // A notification mail, rendered fast: issuing a year's statements mails tens of thousands of notifications that
 // differ only in their title, body and links. The template is rendered once (per presence of a body and of a link)
-// with a token in place of each of those, then each mail fills the tokens in: the HTML with the values escaped as
-// React escapes text, the plain text with the values as they are. It is used only for values the two renderings
-// treat alike (no white space that HTML collapses, no preview to cut, web links); any other mail, or a template
-// whose shape is not the expected one, is rendered in full. notification-mail.test.ts compares both renderings.
+// with a token in place of each of those; each mail is then the template's parts around its own pieces (an
+// assembly, emails/assembly.ts): the values escaped as React escapes text in the HTML, as they are in the plain text,
+// and the preview's padding as a count. The database puts a mail together as it stores it
+// (enqueueAssembledEmails). It is used only for values the two renderings treat alike (no white space that HTML
+// collapses, no preview to cut, web links); any other mail, or a template whose shape is not the expected one, is
+// rendered in full. notification-mail.test.tsx compares both renderings.
 
 const FIELDS = ["brand", "title", "body", "link", "preferencesLink"] as const;
 type Field = (typeof FIELDS)[number];
@@ -29,7 +32,7 @@ const isWebLink = (value: string) => /^https?:\/\/[^\s]+$/.test(value) && !value
 
 interface Template {
   /** The HTML split around its tokens: parts[i], value of fields[i], parts[i + 1]... */
-  html: { parts: string[]; fields: (Field | "preview")[] };
+  html: { parts: string[]; fields: (Field | "previewPad")[] };
   text: { parts: string[]; fields: Field[] };
   /** The padding of one preview character. */
   previewPad: string;
@@ -70,23 +73,29 @@ async function buildTemplate(withBody: boolean, withLink: boolean): Promise<Temp
   const missing = PREVIEW_LENGTH - token("title").length;
   const previewPad = padding.slice(0, padding.length / missing);
   if (previewStart < 0 || padEnd < 0 || previewPad.length === 0 || previewPad.repeat(missing) !== padding) return null;
-  const previewToken = "zzqqpreviewqqzz";
-  const html = `${rendered.html.slice(0, previewStart)}${previewToken}${rendered.html.slice(padEnd + "</div>".length)}`;
+  const padToken = "zzqqpreviewpadqqzz";
+  const html = `${rendered.html.slice(0, padStart)}${padToken}${rendered.html.slice(padEnd)}`;
 
   const used = FIELDS.filter((field) => (field !== "body" || withBody) && (field !== "link" || withLink));
   const template: Template = {
     html: split(
       html,
-      new Map<string, Field | "preview">([...used.map((f) => [token(f), f] as const), [previewToken, "preview"]]),
+      new Map<string, Field | "previewPad">([...used.map((f) => [token(f), f] as const), [padToken, "previewPad"]]),
     ),
     text: split(rendered.text, new Map(used.map((field) => [token(field), field]))),
     previewPad,
   };
-  // Each value once in each rendering (the title also in the preview), and no token left.
+  // Each value once in each rendering (the title and its padding also in the preview), and no token left.
   const expected = (fields: readonly string[]) =>
     used.every((field) => count(fields, field) === 1) && fields.length === used.length;
-  const htmlFields = template.html.fields.filter((field) => field !== "preview");
-  if (count(template.html.fields, "preview") !== 1 || !expected(htmlFields) || !expected(template.text.fields)) {
+  const htmlFields = template.html.fields.filter((field) => field !== "previewPad");
+  const [firstTitle] = htmlFields.splice(htmlFields.indexOf("title"), 1);
+  if (
+    firstTitle !== "title" ||
+    count(template.html.fields, "previewPad") !== 1 ||
+    !expected(htmlFields) ||
+    !expected(template.text.fields)
+  ) {
     return null;
   }
   if ([...template.html.parts, ...template.text.parts].some((part) => part.includes("zzqq"))) return null;
@@ -103,11 +112,6 @@ export interface NotificationMail {
   brand: Brand;
 }
 
-/** A notification as a mail (its subject is its title): the same as renderNotificationMailInFull, faster. */
-export async function renderNotificationMail(mail: NotificationMail): Promise<RenderedEmail> {
-  return (await fillNotificationTemplate(mail)) ?? renderNotificationMailInFull(mail);
-}
-
 /** The notification mail rendered by React Email, as any other mail. */
 export function renderNotificationMailInFull(mail: NotificationMail): Promise<RenderedEmail> {
   return renderEmail(
@@ -122,8 +126,15 @@ export function renderNotificationMailInFull(mail: NotificationMail): Promise<Re
   );
 }
 
-/** The mail from the template, or null when the values do not fit it (it must then be rendered in full). */
-export async function fillNotificationTemplate(mail: NotificationMail): Promise<RenderedEmail | null> {
+/** A notification mail as its template's parts and its own pieces (emails/assembly.ts). */
+export interface AssembledMail {
+  subject: string;
+  html: Assembly;
+  text: Assembly;
+}
+
+/** The mail as the template's parts and this mail's pieces, or null when the values do not fit the template. */
+export async function notificationAssembly(mail: NotificationMail): Promise<AssembledMail | null> {
   const fits =
     isPlainText(mail.brand.name) &&
     isPlainText(mail.title) &&
@@ -147,12 +158,20 @@ export async function fillNotificationTemplate(mail: NotificationMail): Promise<
     link: mail.link ?? "",
     preferencesLink: mail.preferencesLink,
   };
-  const preview = `${escapeHtml(mail.title)}<div>${ready.previewPad.repeat(PREVIEW_LENGTH - mail.title.length)}</div>`;
-  let html = ready.html.parts[0] as string;
-  for (const [index, field] of ready.html.fields.entries()) {
-    html += (field === "preview" ? preview : escapeHtml(values[field])) + ready.html.parts[index + 1];
-  }
-  let text = ready.text.parts[0] as string;
-  for (const [index, field] of ready.text.fields.entries()) text += values[field] + ready.text.parts[index + 1];
-  return { subject: mail.title, html, text };
+  const padding = { repeat: ready.previewPad, times: PREVIEW_LENGTH - mail.title.length };
+  return {
+    subject: mail.title,
+    html: {
+      parts: ready.html.parts,
+      pieces: ready.html.fields.map((field) => (field === "previewPad" ? padding : escapeHtml(values[field]))),
+    },
+    text: { parts: ready.text.parts, pieces: ready.text.fields.map((field) => values[field]) },
+  };
+}
+
+/** The mail from the template, or null when the values do not fit it (it must then be rendered in full). */
+export async function fillNotificationTemplate(mail: NotificationMail): Promise<RenderedEmail | null> {
+  const assembled = await notificationAssembly(mail);
+  if (!assembled) return null;
+  return { subject: assembled.subject, html: assembleText(assembled.html), text: assembleText(assembled.text) };
 }

@@ -2,10 +2,19 @@ import type { Transaction } from "kysely";
 import { anyOf } from "../../db/any.ts";
 import { type InsertRow, insertRows } from "../../db/insert-rows.ts";
 import type { DB, MembershipRole, NotificationDelivery } from "../../db/schema.ts";
-import { renderNotificationMail } from "../../emails/notification-mail.tsx";
+import {
+  type AssembledMail,
+  notificationAssembly,
+  renderNotificationMailInFull,
+} from "../../emails/notification-mail.tsx";
 import type { RenderedEmail } from "../../emails/render.tsx";
 import { effectiveDelivery, type NotificationKind } from "../domain/notifications.ts";
-import { enqueueEmails, type OutgoingEmail } from "../email/outbox.server.ts";
+import {
+  type AssembledEmail,
+  enqueueAssembledEmails,
+  enqueueEmails,
+  type OutgoingEmail,
+} from "../email/outbox.server.ts";
 
 export const PREFERENCES_PATH = "/compte/notifications";
 
@@ -61,6 +70,7 @@ export async function notifyMany(
   const outcomes: Record<string, NotificationDelivery>[] = [];
   const digestItems: InsertRow<"notification_digest_items">[] = [];
   const emails: OutgoingEmail[] = [];
+  const assembledEmails: AssembledEmail[] = [];
   const peopleOf = new Map<string, Map<string, Person>>();
   const brands = new Map<string, Awaited<ReturnType<typeof brandOf>>>();
   const preferencesLink = new URL(PREFERENCES_PATH, publicUrl).toString();
@@ -81,7 +91,9 @@ export async function notifyMany(
     }
 
     const link = notification.path ? new URL(notification.path, publicUrl).toString() : null;
-    let mail: RenderedEmail | undefined;
+    // The template's parts and this notification's pieces, the database putting the mail together; or, when the
+    // values do not fit the template, the mail rendered in full.
+    let mail: { assembled: AssembledMail } | { rendered: RenderedEmail } | undefined;
     for (const userId of recipients) {
       const person = byUser.get(userId);
       if (!person) continue;
@@ -103,25 +115,25 @@ export async function notifyMany(
           brands.set(notification.cooperativeId, branding);
         }
         const { brand, replyTo } = branding;
-        mail ??= await renderNotificationMail({
-          title: notification.title,
-          body: notification.body ?? "",
-          link,
-          preferencesLink,
-          brand,
-        });
-        emails.push({
+        if (!mail) {
+          const content = { title: notification.title, body: notification.body ?? "", link, preferencesLink, brand };
+          const assembled = await notificationAssembly(content);
+          mail = assembled ? { assembled } : { rendered: await renderNotificationMailInFull(content) };
+        }
+        const envelope = {
           kind: `notification_${notification.kind}`,
           to: person.email,
           cooperativeId: notification.cooperativeId,
           replyTo,
-          ...mail,
-        });
+        };
+        if ("assembled" in mail) assembledEmails.push({ ...envelope, ...mail.assembled });
+        else emails.push({ ...envelope, ...mail.rendered });
       }
     }
   }
   await insertRows(trx, "notification_digest_items", digestItems);
   await enqueueEmails(trx, emails);
+  await enqueueAssembledEmails(trx, assembledEmails);
   return outcomes;
 }
 
