@@ -288,7 +288,16 @@ describe(`price book (${testEngine})`, () => {
       .insertInto("subscriptions")
       .values(
         [
-          { organisation_id: a.communeId, starts_on: "2025-03-01", ends_on: null },
+          {
+            organisation_id: a.communeId,
+            starts_on: "2025-03-01",
+            ends_on: null,
+            // What a subscription's fields may hold, read back as written (they travel joined by control characters).
+            council_decision_number: `DCM "7" \\ n°12\u001f\u001e`,
+            council_decision_date: "2025-02-14",
+            option_keys: jsonb(["sig", "géo"]),
+            declared_units: jsonb({ m2: 143_950 }),
+          },
           { organisation_id: extra.joining, starts_on: "2026-07-01", ends_on: null },
           { organisation_id: extra.leftLastYear, starts_on: "2025-01-01", ends_on: "2025-12-31" },
           { organisation_id: extra.leavingInOctober, starts_on: "2020-01-01", ends_on: "2026-10-15" },
@@ -313,8 +322,19 @@ describe(`price book (${testEngine})`, () => {
       [extra.leavingInOctober, { from: undefined, to: "2026-10-15" }, 2_000],
     ]);
 
+    expect(shares.members.map((member) => [member.options, member.units])).toEqual([
+      [["sig", "géo"], { m2: 143_950 }],
+      [[], {}],
+      [[], {}],
+    ]);
+    expect(shares.councilDecisions).toEqual([
+      { organisationId: a.communeId, number: `DCM "7" \\ n°12\u001f\u001e`, date: "2025-02-14" },
+    ]);
+
     // Computed: 1 000,00 € by population (1 000 / 3 000 / 2 000 of 6 000), prorated by day, half subsidised.
-    const report = computeSharesReport([shares], 2026, { operator: "la métropole" });
+    // (The options and units read above are not this pricing's: left out of its computation.)
+    const priced = { ...shares, members: shares.members.map((member) => ({ ...member, options: [], units: {} })) };
+    const report = computeSharesReport([priced], 2026, { operator: "la métropole" });
     expect(report.rows.map((row) => [row.organisationId, row.grossCents, row.subsidyCents, row.netCents])).toEqual([
       [a.communeId, 16_667, 8_334, 8_333],
       // 50 000 × 184/365 = 25 205,48 -> 25 205
