@@ -40,6 +40,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2970_issue_writes_in_place",
       "2026-11-27T2980_statements_checked_per_insert",
       "2026-11-27T2990_statements_indexes_trimmed",
+      "2026-11-27T3000_statement_checks_in_one_query",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
