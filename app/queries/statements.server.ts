@@ -3,6 +3,7 @@ import { type Selectable, sql, type Transaction } from "kysely";
 import { anyOf } from "../../db/any.ts";
 import { insertRows } from "../../db/insert-rows.ts";
 import type { DB, StatementKind } from "../../db/schema.ts";
+import { uuidV7 } from "../../db/uuid-v7.ts";
 import { recordEvent } from "../audit.server.ts";
 import { AllocationError } from "../domain/allocation/errors.ts";
 import { formatEuros } from "../domain/allocation/format-fr.ts";
@@ -263,6 +264,8 @@ async function writeStatements(
     const sequence = first + index;
     const totals = sumLines(draft.payer.lines);
     return {
+      // Made here, in the order they are numbered: the key indexes of statements and lines grow at their end.
+      id: uuidV7(),
       cooperative_id: period.cooperativeId,
       run_id: input.runId,
       organisation_id: draft.payer.organisationId,
@@ -285,22 +288,15 @@ async function writeStatements(
     };
   });
   // One insert for the statements and one for their lines, each column's values as one array (insertRows).
-  const idOfSequence = new Map<number, string>();
-  for (const row of await insertRows(trx, "statements", rows, ["id", "sequence"])) {
-    idOfSequence.set(row.sequence, row.id);
-  }
-  const written: WrittenStatement[] = rows.map((row) => {
-    const id = idOfSequence.get(row.sequence);
-    if (!id) throw new Error(`statement ${row.number} not returned by its insert`);
-    return {
-      id,
-      number: row.number,
-      organisationId: row.organisation_id,
-      payerName: row.payer_name,
-      kind: row.kind,
-      netCents: row.net_cents,
-    };
-  });
+  await insertRows(trx, "statements", rows);
+  const written: WrittenStatement[] = rows.map((row) => ({
+    id: row.id,
+    number: row.number,
+    organisationId: row.organisation_id,
+    payerName: row.payer_name,
+    kind: row.kind,
+    netCents: row.net_cents,
+  }));
   const lines = drafts.flatMap((draft, index) =>
     draft.payer.lines.map((line, position) => ({
       cooperative_id: period.cooperativeId,
