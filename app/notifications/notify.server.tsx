@@ -2,6 +2,7 @@ import type { Transaction } from "kysely";
 import { anyOf } from "../../db/any.ts";
 import { type InsertRow, insertRows } from "../../db/insert-rows.ts";
 import type { DB, MembershipRole, NotificationDelivery } from "../../db/schema.ts";
+import type { Brand } from "../../emails/layout.tsx";
 import {
   type AssembledMail,
   notificationAssembly,
@@ -29,17 +30,26 @@ export interface Notification {
   path?: string;
 }
 
-/** The cooperative a mail speaks for: its name, and its operator's contact address to reply to. */
-export async function brandOf(trx: Transaction<DB>, cooperativeId: string) {
+/**
+ * The cooperative a mail speaks for: its name, and its operator's contact address to reply to; and the operator's
+ * own name (what a computation calls the operator), read with them.
+ */
+export async function brandOf(trx: Transaction<DB>, cooperativeId: string): Promise<Branding> {
   const row = await trx
     .selectFrom("cooperatives as c")
     .leftJoin("organisations as o", (join) =>
       join.onRef("o.cooperative_id", "=", "c.id").on("o.is_operator", "=", true),
     )
-    .select(["c.display_name as name", "o.contact_email as replyTo"])
+    .select(["c.display_name as name", "o.contact_email as replyTo", "o.name as operatorName"])
     .where("c.id", "=", cooperativeId)
     .executeTakeFirstOrThrow();
-  return { brand: { name: row.name }, replyTo: row.replyTo };
+  return { brand: { name: row.name }, replyTo: row.replyTo, operatorName: row.operatorName ?? undefined };
+}
+
+export interface Branding {
+  brand: Brand;
+  replyTo: string | null;
+  operatorName: string | undefined;
 }
 
 /**
@@ -66,13 +76,15 @@ export async function notifyMany(
   trx: Transaction<DB>,
   publicUrl: string,
   notifications: readonly Notification[],
+  /** Brandings the caller has already read (brandOf), by cooperative. */
+  known: ReadonlyMap<string, Branding> = new Map(),
 ): Promise<Record<string, NotificationDelivery>[]> {
   const outcomes: Record<string, NotificationDelivery>[] = [];
   const digestItems: InsertRow<"notification_digest_items">[] = [];
   const emails: OutgoingEmail[] = [];
   const assembledEmails: AssembledEmail[] = [];
   const peopleOf = new Map<string, Map<string, Person>>();
-  const brands = new Map<string, Awaited<ReturnType<typeof brandOf>>>();
+  const brands = new Map(known);
   const preferencesLink = new URL(PREFERENCES_PATH, publicUrl).toString();
   for (const notification of notifications) {
     const outcome: Record<string, NotificationDelivery> = {};

@@ -22,7 +22,7 @@ import {
   statementNumber,
   sumLines,
 } from "../domain/statements.ts";
-import { brandOf, notifyMany } from "../notifications/notify.server.tsx";
+import { type Branding, brandOf, notifyMany } from "../notifications/notify.server.tsx";
 import { loadPricingsInYear, PriceBookError, type PricingInYear } from "./price-book.server.ts";
 
 type Trx = Transaction<DB>;
@@ -93,16 +93,6 @@ async function pricingsOfRun(
   return { pricings, missingCosts };
 }
 
-async function operatorName(trx: Trx, cooperativeId: string): Promise<string | undefined> {
-  const row = await trx
-    .selectFrom("organisations")
-    .select("name")
-    .where("cooperative_id", "=", cooperativeId)
-    .where("is_operator", "=", true)
-    .executeTakeFirst();
-  return row?.name;
-}
-
 function compute(pricings: PricingInYear[], year: number, operator: string | undefined): SharesReport {
   try {
     return computeSharesReport(pricings, year, { operator });
@@ -148,7 +138,7 @@ export async function previewRun(trx: Trx, period: RunPeriod): Promise<RunPrevie
   try {
     const { pricings, missingCosts } = await pricingsOfRun(trx, period);
     problems.push(...missingCosts);
-    report = compute(pricings, period.year, await operatorName(trx, period.cooperativeId));
+    report = compute(pricings, period.year, (await brandOf(trx, period.cooperativeId)).operatorName);
   } catch (error) {
     if (!(error instanceof StatementError || error instanceof PriceBookError)) throw error;
     problems.push(error.message);
@@ -248,6 +238,8 @@ async function writeStatements(
     drafts: StatementDraft[];
     /** The pricings computed: their subscriptions' council decisions. */
     pricings: readonly PricingInYear[];
+    /** The cooperative's branding, read for the computation: the notifications' too. */
+    branding: Branding;
   },
 ): Promise<WrittenStatement[]> {
   const { period, drafts } = input;
@@ -355,6 +347,7 @@ async function writeStatements(
         path: `/appels-de-fonds/${statement.id}`,
       };
     }),
+    new Map([[period.cooperativeId, input.branding]]),
   );
   return written;
 }
@@ -449,7 +442,8 @@ export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult
   if (missingCosts.length > 0) {
     throw new StatementError(`Émission impossible : ${missingCosts.join(" ")} Saisissez-le avant d'émettre.`);
   }
-  const report = compute(pricings, period.year, await operatorName(trx, period.cooperativeId));
+  const branding = await brandOf(trx, period.cooperativeId);
+  const report = compute(pricings, period.year, branding.operatorName);
   const payers = groupByPayer(report.rows);
   if (payers.length === 0) throw new StatementError(`Aucune quote-part à appeler pour la période « ${label} ».`);
   checkReviewed(input.reviewed, payers);
@@ -463,6 +457,7 @@ export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult
     issuedOn,
     drafts: payers.map((payer) => ({ payer, kind: "statement", corrects: null })),
     pricings,
+    branding,
   });
 
   // A pricing once frozen stays so: only those read unfrozen are written (none, for a 2nd half-year).
@@ -571,7 +566,8 @@ export async function rectifyRun(trx: Trx, input: IssueInput): Promise<IssueResu
   }
   const { pricings, missingCosts } = await pricingsOfRun(trx, period);
   if (missingCosts.length > 0) throw new StatementError(`Rectification impossible : ${missingCosts.join(" ")}`);
-  const report = compute(pricings, period.year, await operatorName(trx, period.cooperativeId));
+  const branding = await brandOf(trx, period.cooperativeId);
+  const report = compute(pricings, period.year, branding.operatorName);
   const computed = groupByPayer(report.rows);
   checkReviewed(input.reviewed, computed);
   const due = new Map(computed.map((payer) => [payer.organisationId, payer]));
@@ -618,6 +614,7 @@ export async function rectifyRun(trx: Trx, input: IssueInput): Promise<IssueResu
     issuedOn: input.issuedOn ?? parisToday(),
     drafts,
     pricings,
+    branding,
   });
   await recordEvent(trx, {
     action: "statements.rectified",
