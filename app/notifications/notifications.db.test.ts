@@ -7,7 +7,7 @@ import { seedTenant, type Tenant } from "../../test/tenants.ts";
 import type { NotificationKind } from "../domain/notifications.ts";
 import { savePreferences } from "../queries/notification-preferences.server.ts";
 import { sendDueDigests } from "./digest.server.tsx";
-import { type Notification, notify, notifyMany } from "./notify.server.tsx";
+import { audienceOf, type Notification, notify, notifyMany } from "./notify.server.tsx";
 
 const PUBLIC_URL = "https://portail.test";
 // Winter: 07:00 in Paris is 06:00 UTC.
@@ -227,5 +227,45 @@ describe(`notifications and their delivery (${testEngine})`, () => {
     expect(actual.digest.map((item) => [item.title, item.link])).toEqual([
       ["Adhésion 1.", "https://portail.test/adhesions/1"],
     ]);
+  });
+
+  it("reaches by organisation and role the same people as by their ids, reading them once", async () => {
+    const disabled = await database.owner
+      .insertInto("users")
+      .values({ email: "parti@213400.test", display_name: "Parti", disabled_at: new Date() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await database.owner
+      .insertInto("memberships")
+      .values({ user_id: disabled.id, organisation_id: a.communeId, cooperative_id: a.cooperativeId, role: "referent" })
+      .execute();
+    const notification = (recipients: string[]): Notification => ({
+      cooperativeId: a.cooperativeId,
+      kind: "statements",
+      title: "Appel de fonds 3.",
+      recipients,
+    });
+    const byOrganisation = await withRequestContext(database.app, a.context, async (trx) => {
+      const referents = await audienceOf(trx, a.cooperativeId, "statements", {
+        organisationIds: [a.communeId, a.operatorId, b.communeId],
+        role: "referent",
+      });
+      // The disabled referent is no one to reach; the operator has no referent; another cooperative's, none here.
+      expect(referents.recipientsOf(a.communeId)).toEqual([a.referentUserId]);
+      expect(referents.recipientsOf(a.operatorId)).toEqual([]);
+      expect(referents.recipientsOf(b.communeId)).toEqual([]);
+      return notifyMany(trx, PUBLIC_URL, [notification(referents.recipientsOf(a.communeId))], {
+        audiences: [referents],
+      });
+    });
+    const mailsByOrganisation = await outbox();
+    await database.owner.deleteFrom("outbox_emails").execute();
+    const byIds = await withRequestContext(database.app, a.context, (trx) =>
+      notifyMany(trx, PUBLIC_URL, [notification([a.referentUserId, disabled.id])]),
+    );
+    expect(byOrganisation).toEqual([{ [a.referentUserId]: "immediate" }]);
+    expect(byIds).toEqual(byOrganisation);
+    expect(await outbox()).toEqual(mailsByOrganisation);
+    await database.owner.deleteFrom("memberships").where("user_id", "=", disabled.id).execute();
   });
 });

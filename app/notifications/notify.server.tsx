@@ -76,15 +76,17 @@ export async function notifyMany(
   trx: Transaction<DB>,
   publicUrl: string,
   notifications: readonly Notification[],
-  /** Brandings the caller has already read (brandOf), by cooperative. */
-  known: ReadonlyMap<string, Branding> = new Map(),
+  /** What the caller has already read: brandings (brandOf) by cooperative, audiences (audienceOf). */
+  known: { brandings?: ReadonlyMap<string, Branding>; audiences?: readonly Audience[] } = {},
 ): Promise<Record<string, NotificationDelivery>[]> {
   const outcomes: Record<string, NotificationDelivery>[] = [];
   const digestItems: InsertRow<"notification_digest_items">[] = [];
   const emails: OutgoingEmail[] = [];
   const assembledEmails: AssembledEmail[] = [];
-  const peopleOf = new Map<string, Map<string, Person>>();
-  const brands = new Map(known);
+  const peopleOf = new Map(
+    (known.audiences ?? []).map((audience) => [`${audience.cooperativeId}|${audience.kind}`, audience.people]),
+  );
+  const brands = new Map(known.brandings);
   const preferencesLink = new URL(PREFERENCES_PATH, publicUrl).toString();
   for (const notification of notifications) {
     const outcome: Record<string, NotificationDelivery> = {};
@@ -149,7 +151,7 @@ export async function notifyMany(
   return outcomes;
 }
 
-interface Person {
+export interface Person {
   email: string;
   roles: MembershipRole[];
   chosen?: NotificationDelivery;
@@ -162,20 +164,68 @@ async function peopleReached(
   kind: NotificationKind,
   userIds: readonly string[],
 ): Promise<Map<string, Person>> {
-  const byUser = new Map<string, Person>();
-  const people = await trx
+  return (await reached(trx, cooperativeId, kind, { userIds })).people;
+}
+
+/**
+ * The people notifications of a kind would reach among the members holding a role in some organisations of a
+ * cooperative: who they are per organisation, and the audience to hand notifyMany (which then reads no one again).
+ * Issuing a year's statements notifies each payer's referents so, in one query.
+ */
+export async function audienceOf(
+  trx: Transaction<DB>,
+  cooperativeId: string,
+  kind: NotificationKind,
+  members: { organisationIds: readonly string[]; role: MembershipRole },
+): Promise<Audience & { recipientsOf(organisationId: string): string[] }> {
+  const { people, holders } = await reached(trx, cooperativeId, kind, members);
+  return { cooperativeId, kind, people, recipientsOf: (organisationId) => holders.get(organisationId) ?? [] };
+}
+
+export interface Audience {
+  cooperativeId: string;
+  kind: NotificationKind;
+  people: Map<string, Person>;
+}
+
+/** The people reached (enabled, members of the cooperative: all their roles there, their choice), by id; and the
+ * holders of the role asked for, by organisation. */
+async function reached(
+  trx: Transaction<DB>,
+  cooperativeId: string,
+  kind: NotificationKind,
+  who: { userIds: readonly string[] } | { organisationIds: readonly string[]; role: MembershipRole },
+): Promise<{ people: Map<string, Person>; holders: Map<string, string[]> }> {
+  let query = trx
     .selectFrom("users as u")
     .innerJoin("memberships as m", "m.user_id", "u.id")
     .leftJoin("notification_preferences as p", (join) => join.onRef("p.user_id", "=", "u.id").on("p.kind", "=", kind))
-    .select(["u.id", "u.email", "m.role", "p.delivery"])
-    .where("u.id", "=", anyOf([...new Set(userIds)], "uuid"))
+    .select(["u.id", "u.email", "m.role", "m.organisation_id", "p.delivery"])
     .where("u.disabled_at", "is", null)
-    .where("m.cooperative_id", "=", cooperativeId)
-    .execute();
-  for (const person of people) {
-    const entry = byUser.get(person.id) ?? { email: person.email, roles: [], chosen: person.delivery ?? undefined };
-    entry.roles.push(person.role);
-    byUser.set(person.id, entry);
+    .where("m.cooperative_id", "=", cooperativeId);
+  query =
+    "userIds" in who
+      ? query.where("u.id", "=", anyOf([...new Set(who.userIds)], "uuid"))
+      : query.where("u.id", "in", (eb) =>
+          eb
+            .selectFrom("memberships as held")
+            .select("held.user_id")
+            .where("held.cooperative_id", "=", cooperativeId)
+            .where("held.organisation_id", "=", anyOf([...new Set(who.organisationIds)], "uuid"))
+            .where("held.role", "=", who.role),
+        );
+  const people = new Map<string, Person>();
+  const holders = new Map<string, string[]>();
+  const organisations = new Set("organisationIds" in who ? who.organisationIds : []);
+  for (const row of await query.execute()) {
+    const entry = people.get(row.id) ?? { email: row.email, roles: [], chosen: row.delivery ?? undefined };
+    entry.roles.push(row.role);
+    people.set(row.id, entry);
+    if ("role" in who && row.role === who.role && organisations.has(row.organisation_id)) {
+      const list = holders.get(row.organisation_id) ?? [];
+      list.push(row.id);
+      holders.set(row.organisation_id, list);
+    }
   }
-  return byUser;
+  return { people, holders };
 }

@@ -22,7 +22,7 @@ import {
   statementNumber,
   sumLines,
 } from "../domain/statements.ts";
-import { type Branding, brandOf, notifyMany } from "../notifications/notify.server.tsx";
+import { audienceOf, type Branding, brandOf, notifyMany } from "../notifications/notify.server.tsx";
 import { loadPricingsInYear, PriceBookError, type PricingInYear } from "./price-book.server.ts";
 
 type Trx = Transaction<DB>;
@@ -311,26 +311,10 @@ async function writeStatements(
   await insertRows(trx, "statement_lines", lines);
 
   const payBy = formatCalendarDate(dueOn);
-  const referents = await trx
-    .selectFrom("memberships")
-    .select(["user_id", "organisation_id"])
-    .where("cooperative_id", "=", period.cooperativeId)
-    .where(
-      "organisation_id",
-      "=",
-      anyOf(
-        written.map((statement) => statement.organisationId),
-        "uuid",
-      ),
-    )
-    .where("role", "=", "referent")
-    .execute();
-  const referentsOf = new Map<string, string[]>();
-  for (const referent of referents) {
-    const list = referentsOf.get(referent.organisation_id) ?? [];
-    list.push(referent.user_id);
-    referentsOf.set(referent.organisation_id, list);
-  }
+  const referents = await audienceOf(trx, period.cooperativeId, "statements", {
+    organisationIds: written.map((statement) => statement.organisationId),
+    role: "referent",
+  });
   await notifyMany(
     trx,
     input.publicUrl,
@@ -339,7 +323,7 @@ async function writeStatements(
       return {
         cooperativeId: period.cooperativeId,
         kind: "statements",
-        recipients: referentsOf.get(statement.organisationId) ?? [],
+        recipients: referents.recipientsOf(statement.organisationId),
         title: `${what} n° ${statement.number} (${label}) émis pour ${statement.payerName}`,
         body:
           `Montant net : ${formatEuros(statement.netCents)}, à régler au plus tard le ${payBy}. ` +
@@ -347,7 +331,7 @@ async function writeStatements(
         path: `/appels-de-fonds/${statement.id}`,
       };
     }),
-    new Map([[period.cooperativeId, input.branding]]),
+    { brandings: new Map([[period.cooperativeId, input.branding]]), audiences: [referents] },
   );
   return written;
 }
