@@ -41,6 +41,7 @@ describe(`migrations (${testEngine})`, () => {
       "2026-11-27T2980_statements_checked_per_insert",
       "2026-11-27T2990_statements_indexes_trimmed",
       "2026-11-27T3000_statement_checks_in_one_query",
+      "2026-11-27T3010_pricings_frozen_when",
     ]);
     expect(await migrateToLatest(database.owner)).toEqual([]);
 
