@@ -127,16 +127,21 @@ export async function insertRows<T extends keyof DB & string, R extends keyof Se
   });
   // Every column travels as text and is cast back to its type: the driver need not know the type (an enum, a
   // boolean), and the column's own input function reads each value, as it would in a VALUES list.
-  const arrays = columns.map((column, index) => {
+  const values = columns.map((column, index) => {
     const type = typeOf[index] as ColumnType;
-    return rows.map((row) => {
+    const raw = rows.map((row) => {
       const value = (row as Record<string, unknown>)[column];
       if (!sendable(value)) {
         if (!(column in row)) throw uneven();
         throw new Error(`insertRows(${table}): ${column} = ${String(value)} cannot be sent as given`);
       }
-      return asText(value, type);
+      return value;
     });
+    // Numbers (finite: sendable) are written as they are by the native join, with no separator in them.
+    if (!type.isJson && raw.every((value) => typeof value === "number")) {
+      return sql<string[]>`string_to_array(cast(${raw.join(SEPARATOR)} as text), chr(31))`;
+    }
+    return textColumn(raw.map((value) => asText(value, type)));
   });
   const columnList = sql.join(columns.map((column) => sql.ref(column)));
   const selectList = sql.join(
@@ -147,7 +152,7 @@ export async function insertRows<T extends keyof DB & string, R extends keyof Se
     returning.length > 0 ? sql` RETURNING ${sql.join(returning.map((column) => sql.ref(column)))}` : sql``;
   const result = await sql<Pick<Selectable<DB[T]>, R>>`
     INSERT INTO ${sql.table(table)} (${columnList})
-    SELECT ${selectList} FROM unnest(${sql.join(arrays.map(textColumn))}) AS r(${aliases})
+    SELECT ${selectList} FROM unnest(${sql.join(values)}) AS r(${aliases})
     ${returningList}`.execute(db);
   return result.rows;
 }
