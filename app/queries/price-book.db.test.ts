@@ -373,4 +373,48 @@ describe(`price book (${testEngine})`, () => {
       `« Plateforme e-services » : Population totale 2026 inconnue pour Commune 55 (SIREN ${sirenFrom("21340055")}).`,
     );
   });
+
+  it("gives each pricing the figures of the population it names, when pricings name different ones", async () => {
+    const roads = await database.owner
+      .insertInto("offers")
+      .values({ cooperative_id: a.cooperativeId, title: "Voirie", kind: "platform" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await database.owner
+      .insertInto("population_figures")
+      .values({
+        organisation_id: extra.joining,
+        cooperative_id: a.cooperativeId,
+        year: 2025,
+        basis: "municipal",
+        population: 2_900,
+        source: "test",
+      })
+      .execute();
+    await asAdmin((trx) =>
+      savePricing(trx, {
+        offerId: roads.id,
+        yearFrom: 2026,
+        yearTo: 2026,
+        definition: { ...perCapita(10_000), population: { basis: "municipal", year: 2025 } },
+      }),
+    );
+    await database.owner
+      .insertInto("subscriptions")
+      .values({
+        cooperative_id: a.cooperativeId,
+        organisation_id: extra.joining,
+        offer_id: roads.id,
+        starts_on: "2026-01-01",
+      })
+      .execute();
+
+    const loaded = await asAdmin((trx) => loadPricingsInYear(trx, { cooperativeId: a.cooperativeId, year: 2026 }));
+    const populationOf = (offer: string) =>
+      loaded
+        .find((entry) => entry.offer.id === offer)
+        ?.members.find((member) => member.organisationId === extra.joining)?.populations;
+    expect(populationOf(offerId)).toEqual([{ basis: "total", year: 2026, inhabitants: 3_000 }]);
+    expect(populationOf(roads.id)).toEqual([{ basis: "municipal", year: 2025, inhabitants: 2_900 }]);
+  });
 });

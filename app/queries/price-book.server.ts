@@ -277,10 +277,10 @@ async function costKeyPeriods(trx: Trx, pricingIds: string[], year: number) {
   return Map.groupBy(rows, (row) => row.pricing_id);
 }
 
-/** The active subscriptions to these offers during the year (first to last day), per offer; their organisations. */
+/** The active subscriptions to these offers during the year (first to last day), per offer. */
 async function subscriptionsInYear(trx: Trx, cooperativeId: string, offerIds: string[], first: string, last: string) {
-  // The subscriptions alone, then their organisations once each: joined and sorted by the server, a year's
-  // subscriptions cost it twice as much (the statements benchmark, decision 019).
+  // The subscriptions alone, their organisations read once each (subscribersOf): joined and sorted by the server, a
+  // year's subscriptions cost it twice as much (the statements benchmark, decision 019).
   const subscriptions =
     offerIds.length === 0
       ? []
@@ -304,17 +304,7 @@ async function subscriptionsInYear(trx: Trx, cooperativeId: string, offerIds: st
           // An active subscription always has a start (subscriptions_active_have_a_start).
           .$narrowType<{ starts_on: string }>()
           .execute();
-  const organisations = new Map(
-    (subscriptions.length === 0
-      ? []
-      : await trx
-          .selectFrom("organisations")
-          .select(["id", "siren", "name"])
-          .where("id", "=", anyOf([...new Set(subscriptions.map((row) => row.organisation_id))], "uuid"))
-          .execute()
-    ).map((organisation) => [organisation.id, organisation]),
-  );
-  return { byOffer: Map.groupBy(subscriptions, (row) => row.offer_id), organisations };
+  return Map.groupBy(subscriptions, (row) => row.offer_id);
 }
 
 function councilDecisionsOf(
@@ -342,11 +332,15 @@ type PopulationReference = NonNullable<Extract<Pricing, { kind: "shares" }>["pop
 const populationKey = (reference: PopulationReference, organisationId: string) =>
   `${reference.basis}|${reference.year}|${organisationId}`;
 
-/** The population figures the pricings refer to (basis and year) of their subscribers: one query per reference. */
-async function populationFigures(
+/**
+ * The subscribers' organisations (SIREN and name) and the population figures the pricings refer to (basis and year):
+ * the first reference's figures read with the organisations, any other's in a query of its own.
+ */
+async function subscribersOf(
   trx: Trx,
+  organisationIds: ReadonlySet<string>,
   wanted: { reference: PopulationReference; organisationIds: string[] }[],
-): Promise<Map<string, number>> {
+) {
   const byReference = new Map<string, { reference: PopulationReference; organisationIds: Set<string> }>();
   for (const { reference, organisationIds } of wanted) {
     const key = `${reference.basis}|${reference.year}`;
@@ -354,19 +348,46 @@ async function populationFigures(
     for (const id of organisationIds) entry.organisationIds.add(id);
     byReference.set(key, entry);
   }
+  const [first, ...others] = [...byReference.values()].filter((entry) => entry.organisationIds.size > 0);
+  const organisations = new Map<string, { siren: string; name: string }>();
   const figures = new Map<string, number>();
-  for (const { reference, organisationIds } of byReference.values()) {
-    if (organisationIds.size === 0) continue;
+  if (organisationIds.size > 0) {
+    const ids = anyOf([...organisationIds], "uuid");
+    const rows = first
+      ? await trx
+          .selectFrom("organisations as o")
+          .leftJoin("population_figures as f", (join) =>
+            join
+              .onRef("f.organisation_id", "=", "o.id")
+              .on("f.basis", "=", first.reference.basis)
+              .on("f.year", "=", first.reference.year),
+          )
+          .select(["o.id", "o.siren", "o.name", "f.population"])
+          .where("o.id", "=", ids)
+          .execute()
+      : (
+          await trx
+            .selectFrom("organisations as o")
+            .select(["o.id", "o.siren", "o.name"])
+            .where("o.id", "=", ids)
+            .execute()
+        ).map((row) => ({ ...row, population: null }));
+    for (const row of rows) {
+      organisations.set(row.id, { siren: row.siren, name: row.name });
+      if (first && row.population !== null) figures.set(populationKey(first.reference, row.id), row.population);
+    }
+  }
+  for (const { reference, organisationIds: ids } of others) {
     const rows = await trx
       .selectFrom("population_figures")
       .select(["organisation_id", "population"])
-      .where("organisation_id", "=", anyOf([...organisationIds], "uuid"))
+      .where("organisation_id", "=", anyOf([...ids], "uuid"))
       .where("basis", "=", reference.basis)
       .where("year", "=", reference.year)
       .execute();
     for (const row of rows) figures.set(populationKey(reference, row.organisation_id), row.population);
   }
-  return figures;
+  return { organisations, figures };
 }
 
 /**
@@ -444,14 +465,15 @@ export async function loadPricingsInYear(
     year,
   );
   const subscriptions = await subscriptionsInYear(trx, cooperativeId, offerIds, first, last);
-  const figures = await populationFigures(
+  const { organisations, figures } = await subscribersOf(
     trx,
+    new Set([...subscriptions.values()].flatMap((rows) => rows.map((row) => row.organisation_id))),
     definitions.flatMap((definition, index) =>
       definition.kind === "shares" && definition.population
         ? [
             {
               reference: definition.population,
-              organisationIds: (subscriptions.byOffer.get(valid[index]?.offer_id ?? "") ?? []).map(
+              organisationIds: (subscriptions.get(valid[index]?.offer_id ?? "") ?? []).map(
                 (subscription) => subscription.organisation_id,
               ),
             },
@@ -464,7 +486,7 @@ export async function loadPricingsInYear(
   for (const [index, row] of valid.entries()) {
     const definition = definitions[index] as Pricing;
     const offer: OfferSummary = { id: row.offer_id, title: row.title, kind: row.kind, status: row.status };
-    const subscribers = subscriptions.byOffer.get(row.offer_id) ?? [];
+    const subscribers = subscriptions.get(row.offer_id) ?? [];
     const councilDecisions = councilDecisionsOf(subscribers);
     const pricing: StoredPricing = {
       id: row.id,
@@ -504,7 +526,7 @@ export async function loadPricingsInYear(
 
     const reference = definition.population;
     const members = subscribers.map((subscription) => {
-      const organisation = subscriptions.organisations.get(subscription.organisation_id);
+      const organisation = organisations.get(subscription.organisation_id);
       if (!organisation) throw new Error(`subscription of unknown organisation ${subscription.organisation_id}`);
       const inhabitants = reference ? figures.get(populationKey(reference, subscription.organisation_id)) : undefined;
       return {
