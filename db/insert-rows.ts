@@ -64,10 +64,14 @@ function columnTypes(db: Kysely<DB> | Transaction<DB>, table: string): Promise<M
   return types;
 }
 
-/** A value as the text its column's input function reads: JSON for json columns, ISO 8601 for dates. */
-function asText(value: unknown, type: ColumnType): string | null {
+/**
+ * A value as the text its column's input function reads: JSON for json columns, ISO 8601 for dates; a number as
+ * it is, which the join writes as String() would.
+ */
+function asText(value: unknown, type: ColumnType): string | number | null {
   if (value === null) return null;
   if (type.isJson) return JSON.stringify(value);
+  if (typeof value === "number") return value;
   if (value instanceof Date) return value.toISOString();
   return String(value);
 }
@@ -80,7 +84,7 @@ const SEPARATOR = "\u001f";
 const ABSENT = "\u001e";
 
 /** The values as one text to split, or null when they must travel as an array. */
-function joined(values: readonly (string | null)[]): string | null {
+function joined(values: readonly (string | number | null)[]): string | null {
   // One native join and scan of all the values rather than a scan of each (absent values join as "").
   const probe = values.join("");
   if (probe.includes(SEPARATOR) || probe.includes(ABSENT)) return null;
@@ -89,11 +93,11 @@ function joined(values: readonly (string | null)[]): string | null {
 }
 
 /** A column's values as an array of text for `unnest`: one text the server splits, or an array when it must be. */
-export function textColumn(values: (string | null)[]): RawBuilder<string[]> {
+export function textColumn(values: readonly (string | number | null)[]): RawBuilder<string[]> {
   const text = joined(values);
-  return text === null
-    ? sql<string[]>`cast(${values} as text[])`
-    : sql<string[]>`string_to_array(cast(${text} as text), chr(31), chr(30))`;
+  if (text !== null) return sql<string[]>`string_to_array(cast(${text} as text), chr(31), chr(30))`;
+  const texts = values.map((value) => (typeof value === "number" ? String(value) : value));
+  return sql<string[]>`cast(${texts} as text[])`;
 }
 
 /**
@@ -129,19 +133,20 @@ export async function insertRows<T extends keyof DB & string, R extends keyof Se
   // boolean), and the column's own input function reads each value, as it would in a VALUES list.
   const values = columns.map((column, index) => {
     const type = typeOf[index] as ColumnType;
-    const raw = rows.map((row) => {
+    const texts = new Array<string | number | null>(rows.length);
+    for (const [at, row] of rows.entries()) {
       const value = (row as Record<string, unknown>)[column];
+      if (typeof value === "string" && !type.isJson) {
+        texts[at] = value;
+        continue;
+      }
       if (!sendable(value)) {
         if (!(column in row)) throw uneven();
         throw new Error(`insertRows(${table}): ${column} = ${String(value)} cannot be sent as given`);
       }
-      return value;
-    });
-    // Numbers (finite: sendable) are written as they are by the native join, with no separator in them.
-    if (!type.isJson && raw.every((value) => typeof value === "number")) {
-      return sql<string[]>`string_to_array(cast(${raw.join(SEPARATOR)} as text), chr(31))`;
+      texts[at] = asText(value, type);
     }
-    return textColumn(raw.map((value) => asText(value, type)));
+    return textColumn(texts);
   });
   const columnList = sql.join(columns.map((column) => sql.ref(column)));
   const selectList = sql.join(
