@@ -412,10 +412,17 @@ const issuedMessage = (label: string, issuedAt: Date | null) =>
 export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult> {
   const period: RunPeriod = { cooperativeId: input.cooperativeId, year: input.year, half: input.half };
   const label = periodLabel(period.year, period.half);
-  await lockNumbering(trx, period.cooperativeId, period.year);
+  // The numbering locked (as lockNumbering does), then the run created unless it exists, in one statement: the run's
+  // insert reads the lock's row, so it waits for the lock.
   const created = await sql<Selectable<DB["statement_runs"]>>`
+    WITH numbering AS (
+      INSERT INTO statement_counters (cooperative_id, year)
+      VALUES (cast(${period.cooperativeId} as uuid), cast(${period.year} as smallint))
+      ON CONFLICT (cooperative_id, year) DO UPDATE SET last_sequence = statement_counters.last_sequence
+      RETURNING cooperative_id, year
+    )
     INSERT INTO statement_runs (cooperative_id, year, half)
-    VALUES (${period.cooperativeId}, ${period.year}, ${period.half})
+    SELECT cooperative_id, year, cast(${period.half} as smallint) FROM numbering
     ON CONFLICT (cooperative_id, year, (coalesce(half, 0))) DO NOTHING
     RETURNING *`.execute(trx);
   // A run created here is this transaction's until it ends; one that existed is locked before it is read.
