@@ -54,10 +54,11 @@ export interface AssembledEmail extends Omit<OutgoingEmail, "text" | "html" | "e
 
 type PieceKind = { kind: "text" } | { kind: "repeat"; unit: string };
 
-/** What each piece of a group's assemblies is, the same in every mail; null when they differ. */
+/** What each piece of a group's assemblies is, the same in every mail; null when they differ or do not fit. */
 function pieceKinds(assemblies: readonly Assembly[]): PieceKind[] | null {
   const [first] = assemblies;
   if (!first) return [];
+  if (first.parts.length !== first.pieces.length + 1) return null;
   const kinds: PieceKind[] = first.pieces.map((piece) =>
     typeof piece === "string" ? { kind: "text" } : { kind: "repeat", unit: piece.repeat },
   );
