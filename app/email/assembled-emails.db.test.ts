@@ -91,6 +91,19 @@ describe(`mails put together by the database (${testEngine})`, () => {
     expect(rows.map((row) => row.html_body)).toEqual(["<p>un et ···</p>", "<p>-- et deux</p>", "<p>trois et </p>"]);
     expect(rows.map((row) => row.text_body)).toEqual(["texte 0", "texte 1", "texte 2"]);
     expect(assemblies.map(assembleText)).toEqual(rows.map((row) => row.html_body));
+
+    // Parts that do not surround the pieces are refused, nothing written.
+    await database.owner.deleteFrom("outbox_emails").execute();
+    const malformed = enqueue([
+      {
+        ...envelope(0),
+        subject: "Mal formé",
+        html: { parts: ["<p>"], pieces: ["un"] },
+        text: { parts: [""], pieces: [] },
+      },
+    ]);
+    await expect(malformed).rejects.toThrow("an assembly has one part more than pieces");
+    expect(await stored()).toEqual([]);
   });
 
   it("writes under the cooperative's policies: nothing for another cooperative", async () => {
