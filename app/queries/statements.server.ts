@@ -187,17 +187,14 @@ export async function previewRun(trx: Trx, period: RunPeriod): Promise<RunPrevie
  * previous one committed. A rolled-back transaction gives its numbers back.
  */
 async function lockNumbering(trx: Trx, cooperativeId: string, year: number): Promise<void> {
-  // An upsert that changes nothing still locks the row it meets, waiting for whoever holds it: one round trip.
-  await trx
-    .insertInto("statement_counters")
-    .values({ cooperative_id: cooperativeId, year })
-    .onConflict((conflict) =>
-      conflict
-        .columns(["cooperative_id", "year"])
-        .doUpdateSet((eb) => ({ last_sequence: eb.ref("statement_counters.last_sequence") })),
-    )
-    .execute();
+  await numberingLock(cooperativeId, year).execute(trx);
 }
+
+/** The upsert that locks the numbering: one that changes nothing still locks the row it meets, waiting for its holder. */
+const numberingLock = (cooperativeId: string, year: number) => sql`
+  INSERT INTO statement_counters (cooperative_id, year)
+  VALUES (cast(${cooperativeId} as uuid), cast(${year} as smallint))
+  ON CONFLICT (cooperative_id, year) DO UPDATE SET last_sequence = statement_counters.last_sequence`;
 
 /** Takes `count` numbers after the last one (the numbering is locked): returns the first. */
 async function takeSequences(trx: Trx, cooperativeId: string, year: number, count: number): Promise<number> {
@@ -415,12 +412,7 @@ export async function issueRun(trx: Trx, input: IssueInput): Promise<IssueResult
   // The numbering locked (as lockNumbering does), then the run created unless it exists, in one statement: the run's
   // insert reads the lock's row, so it waits for the lock.
   const created = await sql<Selectable<DB["statement_runs"]>>`
-    WITH numbering AS (
-      INSERT INTO statement_counters (cooperative_id, year)
-      VALUES (cast(${period.cooperativeId} as uuid), cast(${period.year} as smallint))
-      ON CONFLICT (cooperative_id, year) DO UPDATE SET last_sequence = statement_counters.last_sequence
-      RETURNING cooperative_id, year
-    )
+    WITH numbering AS (${numberingLock(period.cooperativeId, period.year)} RETURNING cooperative_id, year)
     INSERT INTO statement_runs (cooperative_id, year, half)
     SELECT cooperative_id, year, cast(${period.half} as smallint) FROM numbering
     ON CONFLICT (cooperative_id, year, (coalesce(half, 0))) DO NOTHING
